@@ -1,0 +1,55 @@
+"""The `tracker` command: a thin layer that parses arguments and calls library functions.
+
+Each subcommand lives in its own small module; only this layer turns the library's
+typed exceptions into messages for people.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from tracker import __version__
+from tracker.errors import ConfigError, TrackerError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Turn a TrackerError into a message on stderr and exit status 1 (no traceback)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ConfigError as error:
+            click.echo(f"Error: {error.source} is invalid:", err=True)
+            for problem in error.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(1)
+        except TrackerError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tracker")
+def main() -> None:
+    """Track what leaders say on contested questions, and how their positions shift."""
+
+
+def _register() -> None:
+    # Imported here so that `tracker --help` does not pay for torch or streamlit.
+    from tracker.cli import check_config
+
+    for module in (check_config,):
+        main.add_command(module.command)
+
+
+_register()

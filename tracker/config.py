@@ -1,0 +1,327 @@
+"""positions.yaml, the editor's file: actors, issues with stance scales, curated positions.
+
+Validated once, here at the edge. Every problem is reported with the file, the line and
+the key path, e.g. ``positions.yaml:14: actors[2].id: 'Keir Starmer' is not ...``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from tracker.errors import ConfigError
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+ID_HINT = "use ascii lower-case words joined by underscores, e.g. keir_starmer"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _check_id(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise ValueError(f"{value!r} is not a valid id: {ID_HINT}")
+    return value
+
+
+Identifier = Annotated[str, Field(min_length=1)]
+
+
+class RoleAlias(_Strict):
+    """A phrase that names the actor only while they hold a role ("the prime minister")."""
+
+    text: str = Field(min_length=1)
+    start: date | None = Field(default=None, alias="from")
+    until: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RoleAlias:
+        if self.start and self.until and self.start > self.until:
+            raise ValueError(f"from {self.start} is after until {self.until}")
+        return self
+
+    def valid_on(self, day: date | None) -> bool:
+        if day is None:
+            return self.start is None and self.until is None
+        return (self.start is None or self.start <= day) and (
+            self.until is None or day <= self.until
+        )
+
+
+class Actor(_Strict):
+    id: Identifier
+    name: str = Field(min_length=1)
+    country: str = ""
+    role: str = ""
+    aliases: list[str | RoleAlias] = Field(default_factory=list)
+
+    _id = field_validator("id")(_check_id)
+
+    def alias_phrases(self, day: date | None = None) -> list[str]:
+        """Every phrase naming this actor on `day` (all dated ones when day is None)."""
+        phrases = [self.name]
+        for alias in self.aliases:
+            if isinstance(alias, str):
+                phrases.append(alias)
+            elif day is None or alias.valid_on(day):
+                phrases.append(alias.text)
+        return phrases
+
+
+class Stance(_Strict):
+    id: Identifier
+    score: float = Field(ge=-1.0, le=1.0)
+    label: str = ""
+    description: str = Field(min_length=1)
+    examples: list[str] = Field(default_factory=list)
+
+    _id = field_validator("id")(_check_id)
+
+
+class Issue(_Strict):
+    id: Identifier
+    label: str = Field(min_length=1)
+    question: str = Field(min_length=1)
+    stances: list[Stance] = Field(min_length=2)
+    # Statements that mention the issue but take no position on it (hard negatives).
+    off_topic_examples: list[str] = Field(default_factory=list)
+
+    _id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _scale(self) -> Issue:
+        ids = [stance.id for stance in self.stances]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate stance id {duplicates[0]!r}")
+        scores = [stance.score for stance in self.stances]
+        if scores != sorted(scores, reverse=True):
+            raise ValueError(
+                "stances must be listed in scale order, highest score first; got scores "
+                + ", ".join(f"{s:g}" for s in scores)
+            )
+        return self
+
+    def stance(self, stance_id: str) -> Stance:
+        for stance in self.stances:
+            if stance.id == stance_id:
+                return stance
+        raise KeyError(stance_id)
+
+    @property
+    def stance_ids(self) -> list[str]:
+        return [stance.id for stance in self.stances]
+
+
+class CuratedPosition(_Strict):
+    """A position an editor adds by hand; it wins over model output for its day."""
+
+    actor: Identifier
+    issue: Identifier
+    date: date
+    stance: Identifier
+    source: str = ""
+    quote: str = ""
+    note: str = ""
+
+
+class WrongLabel(_Strict):
+    """A model observation an editor marked wrong, by its position_id."""
+
+    id: str = Field(min_length=1)
+    note: str = ""
+
+
+class PositionsConfig(_Strict):
+    actors: list[Actor] = Field(min_length=1)
+    issues: list[Issue] = Field(min_length=1)
+    positions: list[CuratedPosition] = Field(default_factory=list)
+    wrong: list[WrongLabel] = Field(default_factory=list)
+
+    @cached_property
+    def actor_by_id(self) -> dict[str, Actor]:
+        return {actor.id: actor for actor in self.actors}
+
+    @cached_property
+    def issue_by_id(self) -> dict[str, Issue]:
+        return {issue.id: issue for issue in self.issues}
+
+    def stance_score(self, issue_id: str, stance_id: str) -> float:
+        return self.issue_by_id[issue_id].stance(stance_id).score
+
+
+# ---------------------------------------------------------------------------------------
+# Loading: YAML -> line map + plain data -> pydantic -> cross-reference checks
+
+
+class _NoDatesLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so pydantic reports a bad date by key path."""
+
+
+_NoDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_Path = tuple[str | int, ...]
+
+
+def _walk(node: yaml.Node, path: _Path) -> Iterator[tuple[_Path, int, str | None]]:
+    """Yield (key path, 1-based line, duplicate-key message or None) for every node."""
+    yield path, node.start_mark.line + 1, None
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                yield path + (key,), key_node.start_mark.line + 1, f"duplicate key {key!r}"
+            seen.add(key)
+            yield path + (key,), key_node.start_mark.line + 1, None
+            yield from _walk(value_node, path + (key,))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _walk(item, path + (index,))
+
+
+def _format_path(path: _Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "(top level)"
+
+
+class _Reporter:
+    def __init__(self, source: str, lines: dict[_Path, int]) -> None:
+        self.source = source
+        self.lines = lines
+        self.problems: list[str] = []
+
+    def line_of(self, path: _Path) -> int | None:
+        # Fall back to the nearest enclosing key that exists (a missing key has no line).
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path)
+
+    def add(self, path: _Path, message: str) -> None:
+        line = self.line_of(path)
+        where = f"{self.source}:{line}" if line else self.source
+        self.problems.append(f"{where}: {_format_path(path)}: {message}")
+
+
+def _pydantic_message(error: Any) -> str:
+    kind, message = error["type"], error["msg"]
+    value = error.get("input")
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return "unknown key (check its spelling)"
+    if kind.startswith("date"):
+        return f"{value!r} is not a valid date: write YYYY-MM-DD"
+    if kind == "value_error":
+        return str(message).removeprefix("Value error, ")
+    if isinstance(value, dict | list):
+        return message
+    return f"{value!r}: {message}"
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> _Path:
+    # Union members add tags such as "str" or "RoleAlias" to the location: drop them.
+    return tuple(
+        part for part in loc if isinstance(part, int) or part not in {"str", "RoleAlias"}
+    )
+
+
+def load_positions(text: str, source: str = "positions.yaml") -> PositionsConfig:
+    """Parse and validate the text of a positions file; raise ConfigError listing problems."""
+    try:
+        root = yaml.compose(text, Loader=_NoDatesLoader)
+        data = yaml.load(text, Loader=_NoDatesLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark else source
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(
+            source, [f"{where}: YAML syntax error: {problem} (check indentation and quotes)"]
+        ) from None
+    if root is None or not isinstance(data, dict):
+        raise ConfigError(
+            source, [f"{source}: (top level): expected a mapping with actors and issues"]
+        )
+    lines: dict[_Path, int] = {}
+    reporter = _Reporter(source, lines)
+    for path, line, duplicate in _walk(root, ()):
+        lines.setdefault(path, line)
+        if duplicate:
+            reporter.add(path, duplicate)
+    try:
+        config = PositionsConfig.model_validate(data)
+    except ValidationError as error:
+        seen: set[tuple[_Path, str]] = set()
+        for item in error.errors():
+            path, message = _clean_loc(item["loc"]), _pydantic_message(item)
+            if (path, message) not in seen:
+                seen.add((path, message))
+                reporter.add(path, message)
+        raise ConfigError(source, reporter.problems) from None
+    _cross_check(config, reporter)
+    if reporter.problems:
+        raise ConfigError(source, reporter.problems)
+    return config
+
+
+def _cross_check(config: PositionsConfig, reporter: _Reporter) -> None:
+    for section, items in (("actors", config.actors), ("issues", config.issues)):
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                reporter.add((section, index, "id"), f"duplicate id {item.id!r}")
+            seen.add(item.id)
+    for index, position in enumerate(config.positions):
+        if position.actor not in config.actor_by_id:
+            reporter.add(
+                ("positions", index, "actor"),
+                f"unknown actor {position.actor!r}: add it under actors first",
+            )
+        issue = config.issue_by_id.get(position.issue)
+        if issue is None:
+            known = ", ".join(sorted(config.issue_by_id))
+            reporter.add(
+                ("positions", index, "issue"),
+                f"unknown issue {position.issue!r}: use one of {known}",
+            )
+        elif position.stance not in issue.stance_ids:
+            reporter.add(
+                ("positions", index, "stance"),
+                f"unknown stance {position.stance!r} for {issue.id}: "
+                f"use one of {', '.join(issue.stance_ids)}",
+            )
+
+
+def read_positions(path: str | Path) -> PositionsConfig:
+    """Read and validate a positions file from disk."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(str(path), [f"{path}: file not found"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), [f"{path}: not UTF-8 text: save it as UTF-8"]) from None
+    return load_positions(text, source=str(path))
+
+
+DEFAULT_POSITIONS = Path(__file__).resolve().parent.parent / "positions.yaml"

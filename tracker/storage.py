@@ -1,0 +1,66 @@
+"""The data directory: parquet stages between pipeline steps, written atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import IO
+
+import polars as pl
+
+from tracker.errors import DataDirError
+from tracker.schemas import check_frame
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+def atomic_write(path: str | Path, write: Callable[[IO[bytes]], None]) -> Path:
+    """Write through a temp file in the same folder, fsync, then rename over `path`.
+
+    A reader never sees a half-written file: it sees the old one or the new one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    return atomic_write(path, lambda stream: stream.write(text.encode("utf-8")))
+
+
+def write_parquet(
+    frame: pl.DataFrame, path: str | Path, schema: Mapping[str, pl.DataType], stage: str
+) -> Path:
+    check_frame(frame, schema, stage)
+    return atomic_write(path, frame.write_parquet)
+
+
+def write_csv(frame: pl.DataFrame, path: str | Path) -> Path:
+    """CSV copy for people and score.py: times as ISO-8601 UTC with a Z."""
+    return atomic_write(path, frame.write_csv)
+
+
+def read_stage(
+    data_dir: str | Path, name: str, schema: Mapping[str, pl.DataType], stage: str
+) -> pl.LazyFrame:
+    """Lazily scan DATA_DIR/NAME.parquet and check it against its schema."""
+    path = Path(data_dir) / f"{name}.parquet"
+    if not path.exists():
+        raise DataDirError(
+            f"{path} not found: run `tracker run PAGES --out {data_dir}` to build it"
+        )
+    frame = pl.scan_parquet(path)
+    check_frame(frame, schema, stage)
+    return frame

@@ -241,9 +241,7 @@ def _pydantic_message(error: Any) -> str:
 
 def _clean_loc(loc: tuple[Any, ...]) -> _Path:
     # Union members add tags such as "str" or "RoleAlias" to the location: drop them.
-    return tuple(
-        part for part in loc if isinstance(part, int) or part not in {"str", "RoleAlias"}
-    )
+    return tuple(part for part in loc if isinstance(part, int) or part not in {"str", "RoleAlias"})
 
 
 def load_positions(text: str, source: str = "positions.yaml") -> PositionsConfig:

@@ -94,3 +94,74 @@ def check_frame(
 
 def empty_frame(schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(schema=dict(schema))
+
+
+# ---- series stage (tracker/series.py) -------------------------------------------------
+
+# Every observation of an actor's stance on an issue: model output and curated entries.
+OBSERVATIONS: dict[str, pl.DataType] = {
+    "position_id": pl.String(),  # model: POSITIONS.position_id; editor: "editor-<hash>"
+    "actor": pl.String(),
+    "issue": pl.String(),
+    "time": UTC_TIME,
+    "day": pl.Date(),
+    "stance": pl.String(),
+    "score": pl.Float64(),
+    "confidence": pl.Float64(),  # editor entries: 1.0
+    "source": pl.String(),  # "model" or "editor"
+    "doc": pl.String(),  # editor entries: ""
+    "post_id": pl.String(),
+    "headline": pl.String(),
+    "evidence": pl.String(),  # the quote (editor: the quote or note)
+    "url": pl.String(),  # editor: source URL; model: "" unless the page has one
+    "superseded": pl.Boolean(),  # a curated entry overrides it for the same day
+}
+
+# The position an actor holds on each day: the latest stance carried forward.
+DAILY: dict[str, pl.DataType] = {
+    "actor": pl.String(),
+    "issue": pl.String(),
+    "day": pl.Date(),
+    "stance": pl.String(),
+    "score": pl.Float64(),
+    "confidence": pl.Float64(),
+    "source": pl.String(),
+    "position_id": pl.String(),  # the observation the held stance rests on
+    "since": pl.Date(),  # day of that observation
+    "stale_days": pl.Int32(),  # day - since
+}
+
+# A change of held stance between two observations, with evidence on both sides.
+SHIFTS: dict[str, pl.DataType] = {
+    "actor": pl.String(),
+    "issue": pl.String(),
+    "from_stance": pl.String(),
+    "to_stance": pl.String(),
+    "from_score": pl.Float64(),
+    "to_score": pl.Float64(),
+    "size": pl.Float64(),  # to_score - from_score
+    "from_time": UTC_TIME,
+    "to_time": UTC_TIME,
+    "from_confidence": pl.Float64(),
+    "to_confidence": pl.Float64(),
+    "from_evidence": pl.String(),
+    "to_evidence": pl.String(),
+    "from_position_id": pl.String(),
+    "to_position_id": pl.String(),
+    "from_doc": pl.String(),
+    "to_doc": pl.String(),
+    "is_reversal": pl.Boolean(),  # returns to the stance held before the previous shift
+}
+
+# One row per actor x issue.
+SUMMARY: dict[str, pl.DataType] = {
+    "actor": pl.String(),
+    "issue": pl.String(),
+    "n_observations": pl.UInt32(),
+    "first_seen": UTC_TIME,
+    "last_seen": UTC_TIME,
+    "latest_stance": pl.String(),
+    "latest_score": pl.Float64(),
+    "latest_position_id": pl.String(),
+    "n_shifts": pl.UInt32(),
+}

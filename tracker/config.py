@@ -189,13 +189,13 @@ def _walk(node: yaml.Node, path: _Path) -> Iterator[tuple[_Path, int, str | None
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key in seen:
-                yield path + (key,), key_node.start_mark.line + 1, f"duplicate key {key!r}"
+                yield (*path, key), key_node.start_mark.line + 1, f"duplicate key {key!r}"
             seen.add(key)
-            yield path + (key,), key_node.start_mark.line + 1, None
-            yield from _walk(value_node, path + (key,))
+            yield (*path, key), key_node.start_mark.line + 1, None
+            yield from _walk(value_node, (*path, key))
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            yield from _walk(item, path + (index,))
+            yield from _walk(item, (*path, index))
 
 
 def _format_path(path: _Path) -> str:
@@ -248,7 +248,7 @@ def load_positions(text: str, source: str = "positions.yaml") -> PositionsConfig
     """Parse and validate the text of a positions file; raise ConfigError listing problems."""
     try:
         root = yaml.compose(text, Loader=_NoDatesLoader)
-        data = yaml.load(text, Loader=_NoDatesLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_NoDatesLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
@@ -283,12 +283,16 @@ def load_positions(text: str, source: str = "positions.yaml") -> PositionsConfig
 
 
 def _cross_check(config: PositionsConfig, reporter: _Reporter) -> None:
-    for section, items in (("actors", config.actors), ("issues", config.issues)):
+    sections = (
+        ("actors", [actor.id for actor in config.actors]),
+        ("issues", [issue.id for issue in config.issues]),
+    )
+    for section, ids in sections:
         seen: set[str] = set()
-        for index, item in enumerate(items):
-            if item.id in seen:
-                reporter.add((section, index, "id"), f"duplicate id {item.id!r}")
-            seen.add(item.id)
+        for index, item_id in enumerate(ids):
+            if item_id in seen:
+                reporter.add((section, index, "id"), f"duplicate id {item_id!r}")
+            seen.add(item_id)
     for index, position in enumerate(config.positions):
         if position.actor not in config.actor_by_id:
             reporter.add(

@@ -6,7 +6,7 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import polars as pl
 
@@ -16,7 +16,7 @@ from tracker.schemas import check_frame
 DEFAULT_DATA_DIR = Path("data")
 
 
-def atomic_write(path: str | Path, write: Callable[[IO[bytes]], None]) -> Path:
+def atomic_write(path: str | Path, write: Callable[[IO[bytes]], Any]) -> Path:
     """Write through a temp file in the same folder, fsync, then rename over `path`.
 
     A reader never sees a half-written file: it sees the old one or the new one.

@@ -64,3 +64,21 @@ def read_stage(
     frame = pl.scan_parquet(path)
     check_frame(frame, schema, stage)
     return frame
+
+
+def atomic_sink(frame: pl.LazyFrame, path: str | Path) -> Path:
+    """Stream a lazy frame to parquet or CSV (by suffix) without holding it in memory."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        if path.suffix == ".csv":
+            frame.sink_csv(temp_name)
+        else:
+            frame.sink_parquet(temp_name)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return path

@@ -45,10 +45,18 @@ def main() -> None:
 
 
 def _register() -> None:
-    # Imported here so that `tracker --help` does not pay for torch or streamlit.
-    from tracker.cli import check_config
+    """Add every command module of this package: one small module per command.
 
-    for module in (check_config,):
+    Each module defines `command`, a click command. Modules import their heavy
+    dependencies (torch, streamlit) inside the command, so `tracker --help` stays fast.
+    """
+    import importlib
+    import pkgutil
+
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
         main.add_command(module.command)
 
 

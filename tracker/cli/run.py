@@ -1,0 +1,73 @@
+"""`tracker run`: the whole pipeline over live-blog pages into a data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tracker.cli import reports_errors
+from tracker.config import DEFAULT_POSITIONS, read_positions
+
+
+@click.command("run")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Data directory for the stages (parquet) and CSV copies.",
+)
+@click.option(
+    "--positions",
+    "positions_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_POSITIONS,
+    show_default=True,
+    help="The editor's positions file: actors, issues, curated positions.",
+)
+@click.option("--year", type=int, help="Year of pages whose dates omit it.")
+@click.option(
+    "--model",
+    "model_path",
+    type=click.Path(path_type=Path),
+    help="Classifier artifact (default: the one shipped with the package).",
+)
+@click.option(
+    "--batch-pages",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="Pages classified together; each page's results are saved when its batch ends.",
+)
+@click.option("--quiet", is_flag=True, help="Print only the summary line.")
+@reports_errors
+def command(
+    pages: tuple[Path, ...],
+    out: Path,
+    positions_path: Path,
+    year: int | None,
+    model_path: Path | None,
+    batch_pages: int,
+    quiet: bool,
+) -> None:
+    """Parse PAGES (files or folders), attribute statements, classify stances and build
+    the position series in OUT. Pages already processed (same content) are reused."""
+    from tracker.classify import load_classifier
+    from tracker.pipeline import run_pipeline
+
+    config = read_positions(positions_path)
+    progress = None if quiet else (lambda message: click.echo(message, err=True))
+    summary = run_pipeline(
+        list(pages),
+        out,
+        config,
+        year=year,
+        classifier=load_classifier(model_path),
+        batch_pages=batch_pages,
+        progress=progress,
+    )
+    for doc in summary.failed_pages:
+        click.echo(f"rejected page: {doc} (see {out / 'rejects.csv'})", err=True)
+    click.echo(summary.line())

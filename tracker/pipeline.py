@@ -1,0 +1,240 @@
+"""`tracker run`: ingest -> attribute -> classify -> series, incremental and crash-safe.
+
+Pages are keyed by content hash. Each page's stage outputs are written atomically to
+per-page partitions under DATA/pages/<key>/, so a run killed at any point leaves the
+previous combined results readable, and the next run skips every page already done.
+The combined tables (posts, statements, positions, rejects) and the series are then
+rebuilt from the partitions with lazy scans, each written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from tracker import __version__
+from tracker.attribute import attribute_statements
+from tracker.classify import ClassifierSettings, StanceClassifier, load_classifier
+from tracker.config import PositionsConfig
+from tracker.errors import IngestError, TrackerError
+from tracker.ingest import decode_page, parse_live_blog
+from tracker.schemas import POSITIONS, POSTS, REJECTS, STATEMENTS, check_frame
+from tracker.series import build_series, write_series
+from tracker.storage import atomic_sink, atomic_write, atomic_write_text
+
+PAGE_SUFFIXES = (".txt", ".html", ".htm")
+STAGES: dict[str, dict[str, pl.DataType]] = {
+    "posts": POSTS,
+    "rejects": REJECTS,
+    "statements": STATEMENTS,
+    "positions": POSITIONS,
+}
+# Columns of positions.csv, the file score.py reads: one row per (post, actor, issue).
+POSITIONS_CSV_COLUMNS = [
+    "doc",
+    "post_time",
+    "actor",
+    "issue",
+    "stance",
+    "confidence",
+    "evidence",
+    "headline",
+    "position_id",
+    "post_id",
+]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    pages: int
+    new_pages: int
+    reused_pages: int
+    posts: int
+    statements: int
+    positions: int
+    rejects: int
+    shifts: int
+    failed_pages: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"pages {self.pages} ({self.new_pages} processed, {self.reused_pages} unchanged), "
+            f"posts {self.posts}, statements {self.statements}, positions {self.positions}, "
+            f"shifts {self.shifts}, rejects {self.rejects}"
+        )
+
+
+def expand_pages(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; a directory stands for its pages, sorted by name."""
+    pages: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            pages.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in PAGE_SUFFIXES))
+        elif path.exists():
+            pages.append(path)
+        else:
+            raise TrackerError(f"{path}: no such file or directory")
+    if not pages:
+        raise TrackerError("no pages given: pass live-blog files (.txt, .html) or folders")
+    return pages
+
+
+def pipeline_fingerprint(config: PositionsConfig, classifier: StanceClassifier) -> str:
+    """What a page's results depend on besides its bytes: reprocess when any of it changes.
+
+    Curated positions and wrong-label marks only affect the series, which every run
+    rebuilds, so editing them does not force pages to be processed again.
+    """
+    payload = json.dumps(
+        {
+            "version": __version__,
+            "actors": [actor.model_dump(mode="json") for actor in config.actors],
+            "issues": [issue.model_dump(mode="json") for issue in config.issues],
+            "model": classifier.fingerprint,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _page_key(data: bytes, doc: str, year: int | None, fingerprint: str) -> str:
+    digest = hashlib.sha256(data)
+    digest.update(f"\0{doc}\0{year}\0{fingerprint}".encode())
+    return digest.hexdigest()[:24]
+
+
+def _reject_frame(doc: str, reason: str) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"doc": [doc], "line": [0], "text": [""], "reason": [reason]}, schema=REJECTS
+    )
+
+
+def _process_pages(
+    batch: Sequence[tuple[Path, bytes, str]],
+    config: PositionsConfig,
+    classifier: StanceClassifier,
+    year: int | None,
+) -> dict[str, dict[str, pl.DataFrame]]:
+    """Run ingest and attribution per page, then classify the whole batch at once."""
+    per_page: dict[str, dict[str, pl.DataFrame]] = {}
+    for path, data, key in batch:
+        doc = path.name
+        try:
+            text = decode_page(data, doc)
+            page = parse_live_blog(text, doc, year=year, doc_hash=hashlib.sha256(data).hexdigest())
+            posts, rejects = page.posts, page.rejects
+        except IngestError as error:
+            posts, rejects = pl.DataFrame(schema=POSTS), _reject_frame(doc, str(error))
+        statements = attribute_statements(posts, config).statements
+        per_page[key] = {"posts": posts, "rejects": rejects, "statements": statements}
+    statements = pl.concat([stages["statements"] for stages in per_page.values()])
+    positions = classifier.classify(statements, config)
+    check_frame(positions, POSITIONS, "positions")
+    for stages in per_page.values():
+        stages["positions"] = positions.filter(
+            pl.col("post_id").is_in(stages["posts"].get_column("post_id").implode())
+        )
+    return per_page
+
+
+def _write_partition(partition: Path, stages: dict[str, pl.DataFrame]) -> None:
+    for name, frame in stages.items():
+        check_frame(frame, STAGES[name], name)
+        atomic_write(partition / f"{name}.parquet", frame.write_parquet)
+    # Written last: a partition without it is incomplete and is processed again.
+    atomic_write_text(partition / "DONE", datetime.now(UTC).isoformat())
+
+
+def _combine(out: Path, keys: list[str]) -> dict[str, pl.LazyFrame]:
+    """Stream every stage's partitions into one parquet file each; return lazy scans."""
+    combined: dict[str, pl.LazyFrame] = {}
+    for name, schema in STAGES.items():
+        files = [out / "pages" / key / f"{name}.parquet" for key in keys]
+        frame = pl.scan_parquet(files) if files else pl.LazyFrame(schema=schema)
+        check_frame(frame, schema, name)
+        atomic_sink(frame, out / f"{name}.parquet")
+        combined[name] = pl.scan_parquet(out / f"{name}.parquet")
+    return combined
+
+
+def _count(frame: pl.LazyFrame) -> int:
+    return int(frame.select(pl.len()).collect().item())
+
+
+def _csv_times(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.col(pl.Datetime).dt.strftime("%Y-%m-%dT%H:%M:%SZ")).with_columns(
+        pl.col(pl.List(pl.String)).list.join("; ")
+    )
+
+
+def run_pipeline(
+    pages: Sequence[Path],
+    out: Path,
+    config: PositionsConfig,
+    *,
+    year: int | None = None,
+    classifier: StanceClassifier | None = None,
+    classifier_settings: ClassifierSettings | None = None,
+    batch_pages: int = 64,
+    progress: Callable[[str], None] | None = None,
+) -> RunSummary:
+    """Process `pages` into the data directory `out`; pages done before are reused."""
+    say = progress or (lambda _message: None)
+    paths = expand_pages(pages)
+    model = classifier or load_classifier(settings=classifier_settings)
+    fingerprint = pipeline_fingerprint(config, model)
+    out.mkdir(parents=True, exist_ok=True)
+
+    todo: list[tuple[Path, bytes, str]] = []
+    keys: list[str] = []
+    docs: list[str] = []
+    for path in paths:
+        data = path.read_bytes()
+        key = _page_key(data, path.name, year, fingerprint)
+        if key in keys:
+            continue  # the same page given twice
+        keys.append(key)
+        docs.append(path.name)
+        if not (out / "pages" / key / "DONE").exists():
+            todo.append((path, data, key))
+    reused = len(keys) - len(todo)
+
+    for start in range(0, len(todo), batch_pages):
+        batch = todo[start : start + batch_pages]
+        for key, stages in _process_pages(batch, config, model, year).items():
+            _write_partition(out / "pages" / key, stages)
+        say(f"processed {min(start + batch_pages, len(todo))}/{len(todo)} new pages")
+
+    combined = _combine(out, keys)
+    manifest = pl.DataFrame(
+        {"doc": docs, "key": keys}, schema={"doc": pl.String(), "key": pl.String()}
+    )
+    atomic_write(out / "pages.parquet", manifest.write_parquet)
+    for name in ("posts", "statements", "rejects"):
+        atomic_sink(_csv_times(combined[name]), out / f"{name}.csv")
+    atomic_sink(
+        _csv_times(combined["positions"].select(POSITIONS_CSV_COLUMNS)), out / "positions.csv"
+    )
+    positions = combined["positions"].collect()
+    series = build_series(positions.lazy(), config)
+    write_series(series, out)
+
+    rejects = combined["rejects"].collect()
+    failed = rejects.filter(pl.col("line") == 0).get_column("doc").unique().sort().to_list()
+    return RunSummary(
+        pages=len(keys),
+        new_pages=len(todo),
+        reused_pages=reused,
+        posts=_count(combined["posts"].filter(~pl.col("is_head"))),
+        statements=_count(combined["statements"]),
+        positions=positions.height,
+        rejects=rejects.height,
+        shifts=series.shifts.height,
+        failed_pages=failed,
+    )

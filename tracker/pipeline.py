@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,13 +22,12 @@ from tracker import __version__
 from tracker.attribute import attribute_statements
 from tracker.classify import ClassifierSettings, StanceClassifier, load_classifier
 from tracker.config import PositionsConfig
-from tracker.errors import IngestError, TrackerError
-from tracker.ingest import decode_page, parse_live_blog
+from tracker.errors import IngestError
+from tracker.ingest import decode_page, expand_pages, parse_live_blog
 from tracker.schemas import POSITIONS, POSTS, REJECTS, STATEMENTS, check_frame
 from tracker.series import build_series, write_series
 from tracker.storage import atomic_sink, atomic_write, atomic_write_text
 
-PAGE_SUFFIXES = (".txt", ".html", ".htm")
 STAGES: dict[str, dict[str, pl.DataType]] = {
     "posts": POSTS,
     "rejects": REJECTS,
@@ -68,21 +67,6 @@ class RunSummary:
             f"posts {self.posts}, statements {self.statements}, positions {self.positions}, "
             f"shifts {self.shifts}, rejects {self.rejects}"
         )
-
-
-def expand_pages(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a directory stands for its pages, sorted by name."""
-    pages: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            pages.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in PAGE_SUFFIXES))
-        elif path.exists():
-            pages.append(path)
-        else:
-            raise TrackerError(f"{path}: no such file or directory")
-    if not pages:
-        raise TrackerError("no pages given: pass live-blog files (.txt, .html) or folders")
-    return pages
 
 
 def pipeline_fingerprint(config: PositionsConfig, classifier: StanceClassifier) -> str:
@@ -167,7 +151,7 @@ def _count(frame: pl.LazyFrame) -> int:
     return int(frame.select(pl.len()).collect().item())
 
 
-def _csv_times(frame: pl.DataFrame) -> pl.DataFrame:
+def _csv_times(frame: pl.LazyFrame) -> pl.LazyFrame:
     return frame.with_columns(pl.col(pl.Datetime).dt.strftime("%Y-%m-%dT%H:%M:%SZ")).with_columns(
         pl.col(pl.List(pl.String)).list.join("; ")
     )

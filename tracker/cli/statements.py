@@ -1,0 +1,71 @@
+"""`tracker statements`: who said what, one row per attributed statement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import polars as pl
+
+from tracker.cli import reports_errors
+from tracker.config import DEFAULT_POSITIONS, read_positions
+
+CSV_COLUMNS = [
+    "doc",
+    "post_time",
+    "actor",
+    "actor_known",
+    "actor_role",
+    "cue",
+    "text",
+    "start",
+    "end",
+    "headline",
+    "post_id",
+    "statement_id",
+]
+
+
+@click.command("statements")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write the statements: doc, post_time, actor, text, cue, start, end, ...",
+)
+@click.option("--year", type=int, help="Year of pages whose dates omit it.")
+@click.option(
+    "--positions",
+    "positions_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_POSITIONS,
+    show_default=True,
+    help="positions.yaml: the actors and their aliases.",
+)
+@reports_errors
+def command(
+    pages: tuple[Path, ...], csv_path: Path, year: int | None, positions_path: Path
+) -> None:
+    """Extract the statements of PAGES and attribute each to its speaker.
+
+    start and end are character offsets of the evidence in the post body (-1: the
+    statement is the post's headline)."""
+    from tracker.attribute import attribute_statements
+    from tracker.ingest import expand_pages, parse_pages, year_clues
+    from tracker.storage import write_csv
+
+    config = read_positions(positions_path)
+    posts, rejects = parse_pages(expand_pages(pages), year=year, clues=year_clues(config))
+    result = attribute_statements(posts, config)
+    table = result.statements.select(CSV_COLUMNS).with_columns(
+        pl.col("post_time").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    write_csv(table, csv_path)
+    for row in rejects.iter_rows(named=True):
+        click.echo(f"rejected {row['doc']}:{row['line']}: {row['reason']}", err=True)
+    click.echo(
+        f"{table.height} statements by {table.get_column('actor').n_unique()} speakers "
+        f"({result.new_actors.height} not in {positions_path.name}) -> {csv_path}"
+    )

@@ -64,9 +64,10 @@ VERB_AFTER_SUBJECT = re.compile(
     rf"^(?:'s? (?P<owner>office|government|team|camp))?\s*"
     rf"(?:,[^,\"“”]{{1,80}},\s*)?{_AUX}(?P<verb>{_VERB})\b"
 )
+# '"...," said X' / "..., says the Finnish president" / "according to X"
 VERB_BEFORE_SUBJECT = re.compile(
-    rf"(?:\b(?:says|said|told|warned|adds|added|insists|insisted|wrote|according to)|"
-    rf"[,\"”’'] (?:{_VERB}))\s+(?:the\s+)?$"
+    r"(?:[,\"”’'—–-]\s*(?:says|said|adds|added|warns|warned|insists|insisted|argues|argued|"
+    r"writes|wrote|told|tells)|\baccording to)\s+(?:the\s+)?$"
 )
 # A pronoun that is the subject of its clause: at the start, after a quote or a comma.
 PRONOUN_SPEECH = re.compile(
@@ -221,6 +222,9 @@ def _adjacent(text: str, first: Mention, second: Mention) -> bool:
 def _speaker_of(sentence: str, mentions: list[Mention]) -> tuple[Mention, str] | None:
     """The mention that is the subject of a speech verb in `sentence`, with the cue."""
     for mention in mentions:
+        if VERB_BEFORE_SUBJECT.search(sentence[: mention.start]):
+            return mention, "quote" if any(q in sentence for q in QUOTE_OPEN) else "reported"
+    for mention in mentions:
         after = sentence[mention.end :]
         if POSSESSIVE_AGENT.match(after):
             continue
@@ -233,8 +237,6 @@ def _speaker_of(sentence: str, mentions: list[Mention]) -> tuple[Mention, str] |
                     return agents[0], "reported"
                 continue
             return mention, "reported"
-        if VERB_BEFORE_SUBJECT.search(sentence[: mention.start]):
-            return mention, "quote" if any(q in sentence for q in QUOTE_OPEN) else "reported"
     return None
 
 

@@ -100,6 +100,10 @@ class Issue(_Strict):
     stances: list[Stance] = Field(min_length=2)
     # Statements that mention the issue but take no position on it (hard negatives).
     off_topic_examples: list[str] = Field(default_factory=list)
+    # Words showing that a statement is about the issue (matched whole, any case, with
+    # plural/verb endings); a statement with none of them takes no position on it.
+    # Empty: every statement is considered.
+    keywords: list[str] = Field(default_factory=list)
 
     _id = field_validator("id")(_check_id)
 
@@ -126,6 +130,17 @@ class Issue(_Strict):
     @property
     def stance_ids(self) -> list[str]:
         return [stance.id for stance in self.stances]
+
+    @cached_property
+    def keyword_pattern(self) -> re.Pattern[str] | None:
+        if not self.keywords:
+            return None
+        words = sorted((re.escape(word) for word in self.keywords), key=len, reverse=True)
+        return re.compile(rf"\b(?:{'|'.join(words)})(?:s|es|ed|d|ing)?\b", re.IGNORECASE)
+
+    def is_about(self, text: str) -> bool:
+        pattern = self.keyword_pattern
+        return pattern is None or pattern.search(text) is not None
 
 
 class CuratedPosition(_Strict):

@@ -1,0 +1,351 @@
+"""Classify: for each statement and each tracked issue, which stance (if any) it takes.
+
+The model is a frozen sentence encoder (all-MiniLM-L6-v2, see tracker.embed) with one
+logistic-regression head per issue over the issue's stances plus "none". It is trained
+from tracker/data/training.yaml (written for this project) and the examples of
+positions.yaml, so adding an issue or a stance needs YAML only, then `tracker train`.
+
+Each prediction carries the head's probability as its confidence; below the threshold
+the classifier abstains. Several statements of one actor on one issue in one post are
+reduced to the most confident one: one row per (post, actor, issue).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import polars as pl
+import yaml
+
+from tracker.config import PositionsConfig
+from tracker.embed import MODEL_ID, EmbeddingCache, SentenceEncoder
+from tracker.errors import ConfigError, ModelError
+from tracker.schemas import POSITIONS, STATEMENTS, check_frame
+from tracker.storage import atomic_write
+
+DATA = Path(__file__).resolve().parent / "data"
+TRAINING_PATH = DATA / "training.yaml"
+DEFAULT_ARTIFACT = DATA / "stance_head.npz"
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class ClassifierSettings:
+    threshold: float = 0.4  # below this confidence the classifier abstains
+    device: str = "cpu"  # "cuda" on a GPU machine: no code change needed
+    batch_size: int = 64
+    cache_path: Path | None = None  # embedding cache (.npz); None: memory only
+
+
+@dataclass(frozen=True)
+class TrainingExample:
+    text: str
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+class StanceClassifier(Protocol):
+    fingerprint: str
+
+    def classify(self, statements: pl.DataFrame, config: PositionsConfig) -> pl.DataFrame: ...
+
+
+# ---- training data ---------------------------------------------------------------------
+
+
+def read_training(text: str, config: PositionsConfig, source: str) -> list[TrainingExample]:
+    """Parse training.yaml (issue -> stance -> texts, `none`, `multi`), checked against
+    the issues of positions.yaml."""
+    data = yaml.safe_load(text) or {}
+    if not isinstance(data, dict):
+        raise ConfigError(source, [f"{source}: (top level): expected a mapping of issues"])
+    problems: list[str] = []
+    examples: list[TrainingExample] = []
+    for key, value in data.items():
+        if key == "none":
+            examples.extend(TrainingExample(str(item)) for item in value or [])
+        elif key == "multi":
+            for index, item in enumerate(value or []):
+                labels = {str(k): str(v) for k, v in (item.get("labels") or {}).items()}
+                for issue, stance in labels.items():
+                    _check_label(config, issue, stance, f"multi[{index}]", source, problems)
+                examples.append(TrainingExample(str(item["text"]), labels))
+        elif key not in config.issue_by_id:
+            problems.append(f"{source}: {key}: unknown issue: add it to positions.yaml first")
+        else:
+            for stance, texts in (value or {}).items():
+                _check_label(config, key, str(stance), f"{key}.{stance}", source, problems)
+                examples.extend(TrainingExample(str(t), {key: str(stance)}) for t in texts or [])
+    if problems:
+        raise ConfigError(source, problems)
+    return examples
+
+
+def _check_label(
+    config: PositionsConfig, issue: str, stance: str, where: str, source: str, problems: list[str]
+) -> None:
+    if issue not in config.issue_by_id:
+        problems.append(f"{source}: {where}: unknown issue {issue!r}")
+    elif stance not in config.issue_by_id[issue].stance_ids:
+        known = ", ".join(config.issue_by_id[issue].stance_ids)
+        problems.append(f"{source}: {where}: unknown stance {stance!r}: use one of {known}")
+
+
+def training_examples(
+    config: PositionsConfig, training_text: str | None = None
+) -> list[TrainingExample]:
+    """training.yaml plus the stance and off-topic examples of positions.yaml."""
+    text = training_text if training_text is not None else TRAINING_PATH.read_text("utf-8")
+    examples = read_training(text, config, str(TRAINING_PATH))
+    for issue in config.issues:
+        for stance in issue.stances:
+            examples.extend(TrainingExample(t, {issue.id: stance.id}) for t in stance.examples)
+        examples.extend(TrainingExample(t) for t in issue.off_topic_examples)
+    return examples
+
+
+def training_hash(config: PositionsConfig, examples: Sequence[TrainingExample]) -> str:
+    payload = json.dumps(
+        {
+            "issues": {issue.id: issue.stance_ids for issue in config.issues},
+            "examples": [(e.text, sorted(e.labels.items())) for e in examples],
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+# ---- the head --------------------------------------------------------------------------
+
+
+@dataclass
+class StanceHead:
+    """One multinomial logistic regression per issue over (stances + none)."""
+
+    classes: dict[str, list[str]]
+    coef: dict[str, np.ndarray]
+    intercept: dict[str, np.ndarray]
+    model_id: str
+    training_hash: str
+    seed: int
+
+    def probabilities(self, vectors: np.ndarray) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for issue, classes in self.classes.items():
+            logits = vectors @ self.coef[issue].T + self.intercept[issue]
+            if len(classes) == 2 and logits.shape[1] == 1:
+                logits = np.hstack([-logits, logits])
+            logits -= logits.max(axis=1, keepdims=True)
+            exp = np.exp(logits)
+            out[issue] = exp / exp.sum(axis=1, keepdims=True)
+        return out
+
+    def to_bytes(self) -> bytes:
+        arrays: dict[str, np.ndarray] = {}
+        for issue in self.classes:
+            arrays[f"coef__{issue}"] = self.coef[issue].astype(np.float32)
+            arrays[f"intercept__{issue}"] = self.intercept[issue].astype(np.float32)
+        meta = {
+            "classes": self.classes,
+            "model_id": self.model_id,
+            "training_hash": self.training_hash,
+            "seed": self.seed,
+        }
+        arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, source: str) -> StanceHead:
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+                meta = json.loads(str(stored["meta"]))
+                classes = {k: list(v) for k, v in meta["classes"].items()}
+                coef = {issue: stored[f"coef__{issue}"] for issue in classes}
+                intercept = {issue: stored[f"intercept__{issue}"] for issue in classes}
+        except (OSError, KeyError, ValueError) as error:
+            raise ModelError(
+                f"{source}: not a stance model artifact ({error}); rebuild it with `tracker train`"
+            ) from None
+        return cls(classes, coef, intercept, meta["model_id"], meta["training_hash"], meta["seed"])
+
+
+def train_head(
+    config: PositionsConfig,
+    examples: Sequence[TrainingExample],
+    vectors: np.ndarray,
+    *,
+    seed: int = 0,
+    regularisation: float = 4.0,
+) -> StanceHead:
+    """Fit one head per issue; every example not labelled for an issue is its "none"."""
+    from sklearn.linear_model import LogisticRegression
+
+    classes: dict[str, list[str]] = {}
+    coef: dict[str, np.ndarray] = {}
+    intercept: dict[str, np.ndarray] = {}
+    for issue in config.issues:
+        labels = [example.labels.get(issue.id, NONE) for example in examples]
+        present = [s for s in [*issue.stance_ids, NONE] if s in labels]
+        if len(present) < 2:
+            raise ModelError(f"issue {issue.id}: needs training examples of at least one stance")
+        model = LogisticRegression(
+            C=regularisation, class_weight="balanced", max_iter=2000, random_state=seed
+        )
+        model.fit(vectors, labels)
+        classes[issue.id] = [str(c) for c in model.classes_]
+        coef[issue.id] = model.coef_
+        intercept[issue.id] = model.intercept_
+    return StanceHead(classes, coef, intercept, MODEL_ID, training_hash(config, examples), seed)
+
+
+# ---- the classifier --------------------------------------------------------------------
+
+
+class StanceModel:
+    """Encoder + heads; implements StanceClassifier."""
+
+    def __init__(
+        self,
+        head: StanceHead,
+        settings: ClassifierSettings | None = None,
+        encoder_factory: Callable[[], SentenceEncoder] | None = None,
+    ) -> None:
+        self.head = head
+        self.settings = settings or ClassifierSettings()
+        self._encoder: SentenceEncoder | None = None
+        self._factory = encoder_factory or (
+            lambda: SentenceEncoder(
+                device=self.settings.device, batch_size=self.settings.batch_size
+            )
+        )
+        self.cache = EmbeddingCache(self.settings.cache_path, head.model_id)
+        digest = hashlib.sha256(head.to_bytes())
+        digest.update(f"{self.settings.threshold}".encode())
+        self.fingerprint = f"minilm-head-{digest.hexdigest()[:16]}"
+
+    @property
+    def encoder(self) -> SentenceEncoder:
+        if self._encoder is None:
+            self._encoder = self._factory()
+        return self._encoder
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        keys_missing = any(self.cache.key(t) not in self.cache.vectors for t in texts)
+        vectors = self.cache.embed(texts, self.encoder if keys_missing else None)
+        self.cache.save()
+        return vectors
+
+    def predict_texts(self, texts: Sequence[str]) -> list[dict[str, tuple[str, float]]]:
+        """For each text: issue -> (stance, confidence), only where it does not abstain."""
+        probabilities = self.head.probabilities(self.embed(texts))
+        out: list[dict[str, tuple[str, float]]] = [{} for _ in texts]
+        for issue, matrix in probabilities.items():
+            classes = self.head.classes[issue]
+            best = matrix.argmax(axis=1)
+            for row, column in enumerate(best):
+                stance, confidence = classes[column], float(matrix[row, column])
+                if stance != NONE and confidence >= self.settings.threshold:
+                    out[row][issue] = (stance, confidence)
+        return out
+
+    def classify(self, statements: pl.DataFrame, config: PositionsConfig) -> pl.DataFrame:
+        check_frame(statements, STATEMENTS, "statements")
+        texts = statements.get_column("text").to_list()
+        rows: list[dict[str, object]] = []
+        for index, prediction in enumerate(self.predict_texts(texts)):
+            for issue, (stance, confidence) in prediction.items():
+                if issue in config.issue_by_id and config.issue_by_id[issue].is_about(texts[index]):
+                    rows.append(
+                        {"row": index, "issue": issue, "stance": stance, "confidence": confidence}
+                    )
+        predicted = pl.DataFrame(
+            rows,
+            schema={
+                "row": pl.UInt32(),
+                "issue": pl.String(),
+                "stance": pl.String(),
+                "confidence": pl.Float64(),
+            },
+        )
+        return positions_from_predictions(statements, predicted, config)
+
+
+def positions_from_predictions(
+    statements: pl.DataFrame, predicted: pl.DataFrame, config: PositionsConfig
+) -> pl.DataFrame:
+    """Join (row, issue, stance, confidence) predictions to statements; keep the most
+    confident statement per (post, actor, issue)."""
+    scores = pl.DataFrame(
+        [
+            {"issue": issue.id, "stance": stance.id, "score": stance.score}
+            for issue in config.issues
+            for stance in issue.stances
+        ],
+        schema={"issue": pl.String(), "stance": pl.String(), "score": pl.Float64()},
+    )
+    positions = (
+        statements.lazy()
+        .with_row_index("row")
+        .join(predicted.lazy(), on="row", how="inner")
+        .join(scores.lazy(), on=["issue", "stance"], how="left")
+        .sort(["confidence", "statement_id"], descending=[True, False])
+        .group_by(["post_id", "actor", "issue"], maintain_order=True)
+        .first()
+        .with_columns(
+            pl.concat_str(["post_id", "actor", "issue"], separator="|")
+            .map_elements(_short_hash, return_dtype=pl.String())
+            .alias("position_id"),
+            pl.col("text").alias("evidence"),
+        )
+        .select(list(POSITIONS))
+        .sort(["doc", "post_time", "actor", "issue"])
+        .collect()
+    )
+    check_frame(positions, POSITIONS, "positions")
+    return positions
+
+
+def _short_hash(text: str) -> str:
+    return "p-" + hashlib.sha256(text.encode()).hexdigest()[:14]
+
+
+def read_artifact(path: Path) -> StanceHead:
+    if not path.exists():
+        raise ModelError(f"{path}: model artifact not found; build it with `tracker train`")
+    return StanceHead.from_bytes(path.read_bytes(), str(path))
+
+
+def write_artifact(head: StanceHead, path: Path) -> Path:
+    data = head.to_bytes()
+    return atomic_write(path, lambda stream: stream.write(data))
+
+
+def load_classifier(
+    path: Path | None = None, settings: ClassifierSettings | None = None
+) -> StanceModel:
+    """The stance classifier from an artifact (default: the one shipped in the package)."""
+    return StanceModel(read_artifact(path or DEFAULT_ARTIFACT), settings)
+
+
+def train_classifier(
+    config: PositionsConfig,
+    *,
+    seed: int = 0,
+    training_text: str | None = None,
+    encoder: SentenceEncoder | None = None,
+    cache_path: Path | None = None,
+) -> StanceHead:
+    """Embed the training examples and fit the heads (deterministic for a seed)."""
+    examples = training_examples(config, training_text)
+    cache = EmbeddingCache(cache_path)
+    vectors = cache.embed([e.text for e in examples], encoder or SentenceEncoder())
+    cache.save()
+    return train_head(config, examples, vectors, seed=seed)

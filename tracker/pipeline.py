@@ -23,7 +23,7 @@ from tracker.attribute import attribute_statements
 from tracker.classify import ClassifierSettings, StanceClassifier, load_classifier
 from tracker.config import PositionsConfig
 from tracker.errors import IngestError
-from tracker.ingest import decode_page, expand_pages, parse_live_blog
+from tracker.ingest import decode_page, expand_pages, parse_live_blog, year_clues
 from tracker.schemas import POSITIONS, POSTS, REJECTS, STATEMENTS, check_frame
 from tracker.series import build_series, write_series
 from tracker.storage import atomic_sink, atomic_write, atomic_write_text
@@ -111,7 +111,13 @@ def _process_pages(
         doc = path.name
         try:
             text = decode_page(data, doc)
-            page = parse_live_blog(text, doc, year=year, doc_hash=hashlib.sha256(data).hexdigest())
+            page = parse_live_blog(
+                text,
+                doc,
+                year=year,
+                doc_hash=hashlib.sha256(data).hexdigest(),
+                clues=year_clues(config),
+            )
             posts, rejects = page.posts, page.rejects
         except IngestError as error:
             posts, rejects = pl.DataFrame(schema=POSTS), _reject_frame(doc, str(error))

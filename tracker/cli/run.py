@@ -54,7 +54,7 @@ def command(
 ) -> None:
     """Parse PAGES (files or folders), attribute statements, classify stances and build
     the position series in OUT. Pages already processed (same content) are reused."""
-    from tracker.classify import load_classifier
+    from tracker.classify import ClassifierSettings, load_classifier
     from tracker.pipeline import run_pipeline
 
     config = read_positions(positions_path)
@@ -64,7 +64,9 @@ def command(
         out,
         config,
         year=year,
-        classifier=load_classifier(model_path),
+        classifier=load_classifier(
+            model_path, ClassifierSettings(cache_path=out / "cache" / "embeddings.npz")
+        ),
         batch_pages=batch_pages,
         progress=progress,
     )

@@ -1,0 +1,321 @@
+"""Series: classified positions + curated YAML -> observations, daily held positions,
+shifts and a per actor x issue summary. Polars expressions and lazy frames throughout.
+
+Rules (each tested in tests/test_series.py):
+
+- An editor's curated position wins over model output for the same actor, issue and day:
+  those model rows stay visible with superseded=True but do not count.
+- A model observation whose position_id is listed under `wrong:` in positions.yaml is
+  dropped entirely.
+- A single low-confidence outlier does not make a shift: an observation below
+  `min_confidence` counts only if the next observation of the same actor and issue
+  agrees with it (editor entries always count).
+- Several counting observations on one day: the latest holds for that day.
+- A shift is a change of held stance between consecutive counting observations; a shift
+  back to the stance held before the previous shift is a reversal (flip-flop).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from tracker.config import PositionsConfig
+from tracker.errors import SchemaError
+from tracker.schemas import DAILY, OBSERVATIONS, POSITIONS, SHIFTS, SUMMARY, UTC_TIME, check_frame
+from tracker.storage import atomic_sink, read_stage, write_parquet
+
+GROUP = ["actor", "issue"]
+SERIES_FILES = {
+    "observations": OBSERVATIONS,
+    "series": DAILY,
+    "shifts": SHIFTS,
+    "summary": SUMMARY,
+}
+
+
+@dataclass(frozen=True)
+class SeriesSettings:
+    min_confidence: float = 0.6  # below this, an observation needs confirming to count
+    until: date | None = None  # last day of the daily series (default: last observation)
+
+
+@dataclass(frozen=True)
+class Series:
+    observations: pl.DataFrame
+    daily: pl.DataFrame
+    shifts: pl.DataFrame
+    summary: pl.DataFrame
+
+
+def _editor_observations(config: PositionsConfig) -> pl.LazyFrame:
+    rows = [
+        {
+            "position_id": "editor-"
+            + hashlib.sha256(f"{p.actor}|{p.issue}|{p.date}|{p.stance}".encode()).hexdigest()[:12],
+            "actor": p.actor,
+            "issue": p.issue,
+            "day": p.date,
+            "stance": p.stance,
+            "evidence": p.quote or p.note,
+            "url": p.source,
+        }
+        for p in config.positions
+    ]
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "position_id": pl.String(),
+            "actor": pl.String(),
+            "issue": pl.String(),
+            "day": pl.Date(),
+            "stance": pl.String(),
+            "evidence": pl.String(),
+            "url": pl.String(),
+        },
+    ).lazy()
+    # A curated entry has a date, not a time: it is placed at noon UTC of that day.
+    return frame.with_columns(
+        pl.col("day")
+        .cast(pl.Datetime("us"))
+        .dt.offset_by("12h")
+        .dt.replace_time_zone("UTC")
+        .alias("time"),
+        pl.lit(1.0).alias("confidence"),
+        pl.lit("editor").alias("source"),
+        pl.lit("").alias("doc"),
+        pl.lit("").alias("post_id"),
+        pl.lit("").alias("headline"),
+    )
+
+
+def _scores(config: PositionsConfig) -> pl.LazyFrame:
+    return pl.LazyFrame(
+        [
+            {"issue": issue.id, "stance": stance.id, "score": stance.score}
+            for issue in config.issues
+            for stance in issue.stances
+        ],
+        schema={"issue": pl.String(), "stance": pl.String(), "score": pl.Float64()},
+    )
+
+
+def build_observations(positions: pl.LazyFrame, config: PositionsConfig) -> pl.LazyFrame:
+    check_frame(positions, POSITIONS, "positions")
+    wrong = [label.id for label in config.wrong]
+    model = positions.filter(~pl.col("position_id").is_in(wrong)).select(
+        "position_id",
+        "actor",
+        "issue",
+        pl.col("post_time").alias("time"),
+        pl.col("post_time").dt.date().alias("day"),
+        "stance",
+        "confidence",
+        pl.lit("model").alias("source"),
+        "doc",
+        "post_id",
+        "headline",
+        "evidence",
+        pl.lit("").alias("url"),
+    )
+    editor = _editor_observations(config)
+    columns = [name for name in OBSERVATIONS if name not in ("score", "superseded")]
+    combined = pl.concat([model.select(columns), editor.select(columns)], how="vertical")
+    curated_days = (
+        editor.select(*GROUP, "day").unique().with_columns(pl.lit(True).alias("curated_day"))
+    )
+    return (
+        combined.join(_scores(config), on=["issue", "stance"], how="left")
+        .join(curated_days, on=[*GROUP, "day"], how="left")
+        .with_columns(
+            (pl.col("curated_day").fill_null(False) & (pl.col("source") == "model")).alias(
+                "superseded"
+            )
+        )
+        .select(list(OBSERVATIONS))
+        .sort([*GROUP, "time", "position_id"])
+    )
+
+
+def _counting(observations: pl.LazyFrame, settings: SeriesSettings) -> pl.LazyFrame:
+    """Observations that make up the held position (outliers and superseded left out)."""
+    live = observations.filter(~pl.col("superseded")).sort([*GROUP, "time", "position_id"])
+    return live.filter(
+        (pl.col("source") == "editor")
+        | (pl.col("confidence") >= settings.min_confidence)
+        | (pl.col("stance").shift(-1).over(GROUP) == pl.col("stance"))
+    )
+
+
+def build_shifts(counting: pl.LazyFrame) -> pl.LazyFrame:
+    previous = {
+        name: pl.col(name).shift(1).over(GROUP)
+        for name in ("stance", "score", "time", "confidence", "evidence", "position_id", "doc")
+    }
+    shifts = (
+        counting.with_columns(**{f"from_{name}": expr for name, expr in previous.items()})
+        .filter(pl.col("from_stance").is_not_null() & (pl.col("from_stance") != pl.col("stance")))
+        .select(
+            *GROUP,
+            "from_stance",
+            pl.col("stance").alias("to_stance"),
+            "from_score",
+            pl.col("score").alias("to_score"),
+            (pl.col("score") - pl.col("from_score")).alias("size"),
+            "from_time",
+            pl.col("time").alias("to_time"),
+            "from_confidence",
+            pl.col("confidence").alias("to_confidence"),
+            "from_evidence",
+            pl.col("evidence").alias("to_evidence"),
+            "from_position_id",
+            pl.col("position_id").alias("to_position_id"),
+            "from_doc",
+            pl.col("doc").alias("to_doc"),
+        )
+        .sort([*GROUP, "to_time"])
+    )
+    return shifts.with_columns(
+        (pl.col("to_stance") == pl.col("from_stance").shift(1).over(GROUP))
+        .fill_null(False)
+        .alias("is_reversal")
+    ).select(list(SHIFTS))
+
+
+def build_daily(counting: pl.LazyFrame, until: date | None) -> pl.LazyFrame:
+    """One row per actor x issue x day from the first counting observation on."""
+    last_of_day = (
+        counting.sort([*GROUP, "time", "position_id"])
+        .group_by([*GROUP, "day"], maintain_order=True)
+        .last()
+        .select(*GROUP, "day", "stance", "score", "confidence", "source", "position_id")
+        .with_columns(pl.col("day").alias("since"))
+    )
+    end = pl.lit(until, dtype=pl.Date()) if until else pl.col("day").max()
+    spans = (
+        last_of_day.group_by(GROUP)
+        .agg(pl.col("day").min().alias("first"))
+        .join(last_of_day.select(end.alias("end")).unique(), how="cross")
+        .filter(pl.col("first") <= pl.col("end"))
+        .with_columns(pl.date_ranges("first", "end", "1d").alias("day"))
+        .explode("day")
+        .select(*GROUP, "day")
+        .sort([*GROUP, "day"])
+    )
+    held = spans.join_asof(
+        last_of_day.sort([*GROUP, "day"]), on="day", by=GROUP, strategy="backward"
+    )
+    return held.with_columns(
+        (pl.col("day") - pl.col("since")).dt.total_days().cast(pl.Int32()).alias("stale_days")
+    ).select(list(DAILY))
+
+
+def build_summary(observations: pl.LazyFrame, shifts: pl.LazyFrame) -> pl.LazyFrame:
+    live = observations.filter(~pl.col("superseded")).sort([*GROUP, "time", "position_id"])
+    counts = shifts.group_by(GROUP).agg(pl.len().cast(pl.UInt32()).alias("n_shifts"))
+    return (
+        live.group_by(GROUP)
+        .agg(
+            pl.len().cast(pl.UInt32()).alias("n_observations"),
+            pl.col("time").min().alias("first_seen"),
+            pl.col("time").max().alias("last_seen"),
+            pl.col("stance").last().alias("latest_stance"),
+            pl.col("score").last().alias("latest_score"),
+            pl.col("position_id").last().alias("latest_position_id"),
+        )
+        .join(counts, on=GROUP, how="left")
+        .with_columns(pl.col("n_shifts").fill_null(0))
+        .select(list(SUMMARY))
+        .sort(GROUP)
+    )
+
+
+def build_series(
+    positions: pl.LazyFrame | pl.DataFrame,
+    config: PositionsConfig,
+    *,
+    settings: SeriesSettings | None = None,
+) -> Series:
+    """The four series tables from a POSITIONS frame and positions.yaml."""
+    settings = settings or SeriesSettings()
+    lazy = positions.lazy()
+    observations = build_observations(lazy, config).collect()
+    unknown = observations.filter(pl.col("score").is_null())
+    if unknown.height:
+        pairs = unknown.select("issue", "stance").unique().sort("issue", "stance").rows()
+        listed = ", ".join(f"{issue}/{stance}" for issue, stance in pairs)
+        raise SchemaError(
+            f"positions use stances that positions.yaml does not define ({listed}): "
+            "run `tracker run` again after changing the stance scales"
+        )
+    counting = _counting(observations.lazy(), settings)
+    shifts = build_shifts(counting).collect()
+    daily = build_daily(counting, settings.until).collect()
+    summary = build_summary(observations.lazy(), shifts.lazy()).collect()
+    for frame, schema, name in (
+        (observations, OBSERVATIONS, "observations"),
+        (daily, DAILY, "series"),
+        (shifts, SHIFTS, "shifts"),
+        (summary, SUMMARY, "summary"),
+    ):
+        check_frame(frame, schema, name)
+    return Series(observations, daily, shifts, summary)
+
+
+SHIFTS_CSV_COLUMNS = [
+    "actor",
+    "issue",
+    "from_stance",
+    "to_stance",
+    "from_time",
+    "to_time",
+    "size",
+    "is_reversal",
+    "from_confidence",
+    "to_confidence",
+    "from_evidence",
+    "to_evidence",
+    "from_doc",
+    "to_doc",
+    "from_position_id",
+    "to_position_id",
+]
+
+
+def write_series(series: Series, data_dir: Path) -> None:
+    """observations/series/shifts/summary .parquet, plus CSV copies, written atomically."""
+    frames = {
+        "observations": series.observations,
+        "series": series.daily,
+        "shifts": series.shifts,
+        "summary": series.summary,
+    }
+    for name, frame in frames.items():
+        write_parquet(frame, data_dir / f"{name}.parquet", SERIES_FILES[name], name)
+    as_text = pl.col(UTC_TIME).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    atomic_sink(
+        series.shifts.lazy().select(SHIFTS_CSV_COLUMNS).with_columns(as_text),
+        data_dir / "shifts.csv",
+    )
+    atomic_sink(series.observations.lazy().with_columns(as_text), data_dir / "observations.csv")
+    atomic_sink(series.summary.lazy().with_columns(as_text), data_dir / "summary.csv")
+
+
+def load_series(data_dir: Path) -> Series:
+    frames = {
+        name: read_stage(data_dir, name, schema, name).collect()
+        for name, schema in SERIES_FILES.items()
+    }
+    return Series(frames["observations"], frames["series"], frames["shifts"], frames["summary"])
+
+
+def series_from_data_dir(data_dir: Path, config: PositionsConfig) -> Series:
+    """Rebuild the series of a data directory from its positions and positions.yaml."""
+    positions = read_stage(data_dir, "positions", POSITIONS, "positions")
+    series = build_series(positions, config)
+    write_series(series, data_dir)
+    return series

@@ -211,3 +211,11 @@ def test_statements_command_help() -> None:
     result = CliRunner().invoke(main, ["statements", "--help"])
     assert result.exit_code == 0
     assert "attribute each to its speaker" in result.output
+
+
+def test_a_role_qualified_by_another_country_is_someone_else() -> None:
+    # "the Czech president" names Kral; "Slovak Czech president" does not.
+    assert speakers("Slovak Czech president said no.", day=3) == []
+    assert speakers("Nothing.", headline="Swedish prime minister warns about delays") == [
+        ("anna_berg", "heading")
+    ]

@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from polars.testing import assert_frame_equal
 
 from tracker.cli import main
 from tracker.config import DEFAULT_POSITIONS, read_positions
@@ -70,7 +71,7 @@ def test_second_run_reuses_every_page_and_changes_nothing(
     before = pl.read_parquet(out / "positions.parquet")
     second = run_pipeline(pages, out, config, classifier=classifier)  # type: ignore[arg-type]
     assert second.new_pages == 0 and second.reused_pages == 3
-    assert second.line().split(",", 1)[1] == first.line().split(",", 1)[1]
+    assert second.line().split("), ", 1)[1] == first.line().split("), ", 1)[1]
     assert pl.read_parquet(out / "positions.parquet").equals(before)
 
 
@@ -143,7 +144,13 @@ def test_run_killed_midway_leaves_old_results_and_next_run_completes(tmp_path: P
         capture_output=True,
     )
     resumed = pl.read_parquet(out / "positions.parquet").sort("position_id")
-    assert resumed.equals(pl.read_parquet(fresh / "positions.parquet").sort("position_id"))
+    # Embeddings computed in other batches differ in the last float bits only.
+    assert_frame_equal(
+        resumed,
+        pl.read_parquet(fresh / "positions.parquet").sort("position_id"),
+        check_exact=False,
+        rel_tol=1e-4,
+    )
 
 
 def test_run_help_names_the_options() -> None:

@@ -83,6 +83,7 @@ QUOTE_OPEN = "\"“‘'"
 NOT_A_ROLE_BEFORE = re.compile(
     r"\b(?:former|ex|a|an|another|previous|late|future|then|next|whichever)[\s-]+$", re.I
 )
+OTHER_QUALIFIER = re.compile(r"(?:\b[A-Z][\w'’-]*|'s|’s)\s+$")
 TITLE_WORDS = (
     r"(?:President|Prime Minister|Deputy Prime Minister|Foreign Minister|Defence Minister|"
     r"Defense Secretary|Defence Secretary|Foreign Secretary|Home Secretary|Secretary of State|"
@@ -176,6 +177,10 @@ def find_mentions(text: str, index: AliasIndex, state: _PageState) -> list[Menti
         for match in index.role_pattern.finditer(text):
             if NOT_A_ROLE_BEFORE.search(text[: match.start()]):
                 continue
+            if not match[0].lower().startswith("the") and OTHER_QUALIFIER.search(
+                text[: match.start()]
+            ):
+                continue  # "Belgian prime minister", "Italy's prime minister": someone else
             actor = index.roles[match[1].lower()]
             found.append(Mention(match.start(), match.end(), actor, True, match[1]))
     for match in TITLED_NAME.finditer(text):

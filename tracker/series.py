@@ -9,7 +9,7 @@ Rules (each tested in tests/test_series.py):
   dropped entirely.
 - A single low-confidence outlier does not make a shift: an observation below
   `min_confidence` counts only if the next observation of the same actor and issue
-  agrees with it (editor entries always count).
+  agrees with it, or if it is the first one (editor entries always count).
 - Several counting observations on one day: the latest holds for that day.
 - A shift is a change of held stance between consecutive counting observations; a shift
   back to the stance held before the previous shift is a reversal (flip-flop).
@@ -148,6 +148,7 @@ def _counting(observations: pl.LazyFrame, settings: SeriesSettings) -> pl.LazyFr
         (pl.col("source") == "editor")
         | (pl.col("confidence") >= settings.min_confidence)
         | (pl.col("stance").shift(-1).over(GROUP) == pl.col("stance"))
+        | pl.col("stance").shift(1).over(GROUP).is_null()
     )
 
 
@@ -214,19 +215,30 @@ def build_daily(counting: pl.LazyFrame, until: date | None) -> pl.LazyFrame:
     ).select(list(DAILY))
 
 
-def build_summary(observations: pl.LazyFrame, shifts: pl.LazyFrame) -> pl.LazyFrame:
-    live = observations.filter(~pl.col("superseded")).sort([*GROUP, "time", "position_id"])
+def build_summary(
+    observations: pl.LazyFrame, counting: pl.LazyFrame, shifts: pl.LazyFrame
+) -> pl.LazyFrame:
+    """Counts over every live observation; the latest stance is the one held (outliers
+    that were not confirmed do not replace it)."""
+    live = observations.filter(~pl.col("superseded"))
     counts = shifts.group_by(GROUP).agg(pl.len().cast(pl.UInt32()).alias("n_shifts"))
+    latest = (
+        counting.sort([*GROUP, "time", "position_id"])
+        .group_by(GROUP)
+        .agg(
+            pl.col("stance").last().alias("latest_stance"),
+            pl.col("score").last().alias("latest_score"),
+            pl.col("position_id").last().alias("latest_position_id"),
+        )
+    )
     return (
         live.group_by(GROUP)
         .agg(
             pl.len().cast(pl.UInt32()).alias("n_observations"),
             pl.col("time").min().alias("first_seen"),
             pl.col("time").max().alias("last_seen"),
-            pl.col("stance").last().alias("latest_stance"),
-            pl.col("score").last().alias("latest_score"),
-            pl.col("position_id").last().alias("latest_position_id"),
         )
+        .join(latest, on=GROUP, how="inner")
         .join(counts, on=GROUP, how="left")
         .with_columns(pl.col("n_shifts").fill_null(0))
         .select(list(SUMMARY))
@@ -255,7 +267,7 @@ def build_series(
     counting = _counting(observations.lazy(), settings)
     shifts = build_shifts(counting).collect()
     daily = build_daily(counting, settings.until).collect()
-    summary = build_summary(observations.lazy(), shifts.lazy()).collect()
+    summary = build_summary(observations.lazy(), counting, shifts.lazy()).collect()
     for frame, schema, name in (
         (observations, OBSERVATIONS, "observations"),
         (daily, DAILY, "series"),

@@ -1,0 +1,297 @@
+"""Charts for the dashboard and for articles (PNG, SVG, standalone HTML), one style.
+
+Publication style: a title, a subtitle, a source line and a date stamp on every chart,
+readable at article width (640 px), and a colour-blind-safe palette (Okabe-Ito) where
+a stance has the same colour everywhere: its place on the issue's scale decides it.
+Every point carries its evidence in the tooltip: quote, post headline, time, page.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import altair as alt
+import polars as pl
+
+from tracker.config import PositionsConfig
+from tracker.errors import TrackerError
+from tracker.series import Series
+from tracker.storage import atomic_write
+
+WIDTH = 640
+FONT = "Helvetica, Arial, sans-serif"
+# Okabe-Ito colours, told apart with the common colour-vision deficiencies.
+SCORE_COLOURS = {1.0: "#0072B2", 0.0: "#E69F00", -1.0: "#CC79A7"}
+OTHER_COLOUR = "#999999"
+MODEL_NAME = "stance-tracker (all-MiniLM-L6-v2 + trained head)"
+
+
+class ExportError(TrackerError):
+    """A chart cannot be made or saved as asked."""
+
+
+def stance_colour(score: float) -> str:
+    if score in SCORE_COLOURS:
+        return SCORE_COLOURS[score]
+    return SCORE_COLOURS[1.0] if score > 0 else SCORE_COLOURS[-1.0] if score < 0 else OTHER_COLOUR
+
+
+def stance_scale(config: PositionsConfig, issue_ids: Sequence[str] | None = None) -> alt.Scale:
+    """Colour scale over stance ids: the same stance, the same colour, in every chart."""
+    domain: list[str] = []
+    colours: list[str] = []
+    for issue in config.issues:
+        if issue_ids is not None and issue.id not in issue_ids:
+            continue
+        for stance in issue.stances:
+            if stance.id not in domain:
+                domain.append(stance.id)
+                colours.append(stance_colour(stance.score))
+    return alt.Scale(domain=domain, range=colours)
+
+
+def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (
+        chart.configure(font=FONT)
+        .configure_title(
+            fontSize=18, anchor="start", subtitleFontSize=12, subtitleColor="#444444", offset=12
+        )
+        .configure_axis(labelFontSize=11, titleFontSize=12, grid=False)
+        .configure_legend(labelFontSize=11, titleFontSize=12, orient="bottom")
+        .configure_view(stroke=None)
+    )
+
+
+def _title(title: str, subtitle: str, docs: Sequence[str], stamp: date | None) -> alt.TitleParams:
+    pages = sorted(set(docs))
+    sources = (
+        ", ".join(pages) if len(pages) <= 2 else f"{len(pages)} live-blog pages"
+    ) or "curated positions"
+    lines = [
+        subtitle,
+        f"Source: {sources}; positions classified by {MODEL_NAME}.",
+        f"As of {(stamp or date.today()).isoformat()}.",
+    ]
+    return alt.TitleParams(text=title, subtitle=[line for line in lines if line])
+
+
+def display_names(config: PositionsConfig) -> dict[str, str]:
+    return {actor.id: actor.name for actor in config.actors}
+
+
+def _speaker(config: PositionsConfig) -> pl.Expr:
+    """Display name; discovered speakers (not in positions.yaml) from their id."""
+    return (
+        pl.col("actor")
+        .replace_strict(display_names(config), default=None)
+        .fill_null(pl.col("actor").str.replace_all("_", " ").str.to_titlecase())
+        .alias("speaker")
+    )
+
+
+def _filter_time(
+    frame: pl.DataFrame, column: str, start: date | None, end: date | None
+) -> pl.DataFrame:
+    if start:
+        frame = frame.filter(pl.col(column).cast(pl.Date) >= start)
+    if end:
+        frame = frame.filter(pl.col(column).cast(pl.Date) <= end)
+    return frame
+
+
+def issue_timeline_chart(
+    series: Series,
+    config: PositionsConfig,
+    issue_id: str,
+    *,
+    actors: Sequence[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    max_points: int = 5000,
+    stamp: date | None = None,
+) -> alt.TopLevelMixin:
+    """Each actor's held position on one issue over time (a step line), with a point per
+    observation (curated ones as diamonds) carrying the quote and its source."""
+    issue = config.issue_by_id.get(issue_id)
+    if issue is None:
+        raise ExportError(
+            f"unknown issue {issue_id!r}: use one of {', '.join(sorted(config.issue_by_id))}"
+        )
+    observations = series.observations.filter((pl.col("issue") == issue_id) & ~pl.col("superseded"))
+    daily = series.daily.filter(pl.col("issue") == issue_id)
+    if actors:
+        observations = observations.filter(pl.col("actor").is_in(list(actors)))
+        daily = daily.filter(pl.col("actor").is_in(list(actors)))
+    observations = _filter_time(observations, "time", start, end).sort("time").tail(max_points)
+    daily = _filter_time(daily, "day", start, end)
+    if observations.is_empty() and daily.is_empty():
+        raise ExportError(f"no positions on {issue_id} for the actors and dates chosen")
+    observations = observations.with_columns(
+        _speaker(config),
+        pl.col("time").dt.strftime("%Y-%m-%d %H:%M UTC").alias("when"),
+        pl.col("evidence").str.slice(0, 240).alias("quote"),
+        pl.when(pl.col("source") == "editor")
+        .then(pl.lit("curated"))
+        .otherwise(pl.lit("model"))
+        .alias("origin"),
+    )
+    daily = daily.with_columns(_speaker(config))
+    labels = {stance.score: stance.id for stance in issue.stances}
+    label_expr = " : ".join(
+        f"datum.value == {score:g} ? '{name}'" for score, name in labels.items()
+    )
+    y = alt.Y(
+        "score:Q",
+        title=None,
+        scale=alt.Scale(domain=[-1.2, 1.2]),
+        axis=alt.Axis(values=sorted(labels), labelExpr=f"{label_expr} : ''"),
+    )
+    n_actors = max(1, observations.get_column("speaker").n_unique())
+    height = max(60, min(140, 420 // n_actors))
+    obs_columns = [
+        "speaker",
+        "when",
+        "score",
+        "stance",
+        "confidence",
+        "quote",
+        "headline",
+        "doc",
+        "origin",
+        "position_id",
+    ]
+    held = daily.select(
+        "speaker",
+        pl.col("day").cast(pl.Datetime("us")).dt.strftime("%Y-%m-%dT%H:%M:%SZ").alias("time"),
+        "score",
+        pl.lit("held").alias("kind"),
+    )
+    seen = observations.select(
+        *obs_columns,
+        pl.col("time").dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        pl.lit("observed").alias("kind"),
+    )
+    # One table for both layers: a faceted layer chart needs its data at the top.
+    base = alt.Chart(pl.concat([held, seen], how="diagonal"))
+    line = (
+        base.transform_filter(alt.datum.kind == "held")
+        .mark_line(interpolate="step-after", color="#555555", strokeWidth=1.5)
+        .encode(x=alt.X("time:T", title=None), y=y)
+    )
+    points = (
+        base.transform_filter(alt.datum.kind == "observed")
+        .mark_point(filled=True, size=70, opacity=0.9)
+        .encode(
+            x="time:T",
+            y=y,
+            color=alt.Color("stance:N", scale=stance_scale(config, [issue_id]), title="Stance"),
+            shape=alt.Shape(
+                "origin:N",
+                scale=alt.Scale(domain=["model", "curated"], range=["circle", "diamond"]),
+                title="Position",
+            ),
+            tooltip=[
+                alt.Tooltip("speaker:N", title="Who"),
+                alt.Tooltip("when:N", title="When"),
+                alt.Tooltip("stance:N", title="Stance"),
+                alt.Tooltip("confidence:Q", title="Confidence", format=".2f"),
+                alt.Tooltip("quote:N", title="Quote"),
+                alt.Tooltip("headline:N", title="Post"),
+                alt.Tooltip("doc:N", title="Page"),
+                alt.Tooltip("origin:N", title="Source"),
+                alt.Tooltip("position_id:N", title="Id"),
+            ],
+        )
+    )
+    chart = (
+        alt.layer(line, points)
+        .properties(width=WIDTH - 140, height=height)
+        .facet(
+            row=alt.Row("speaker:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))
+        )
+        .properties(
+            title=_title(
+                f"{issue.label}: who stands where",
+                issue.question,
+                observations.filter(pl.col("doc") != "").get_column("doc").to_list(),
+                stamp,
+            )
+        )
+    )
+    return _theme(chart)
+
+
+def overview_chart(
+    series: Series, config: PositionsConfig, *, stamp: date | None = None
+) -> alt.TopLevelMixin:
+    """Actors x issues: each actor's latest held stance, with the count and last date."""
+    summary = series.summary
+    if summary.is_empty():
+        raise ExportError("no positions yet: run `tracker run` on some pages first")
+    labels = {issue.id: issue.id.replace("_", " ") for issue in config.issues}
+    frame = summary.with_columns(
+        _speaker(config),
+        pl.col("issue").replace_strict(labels, default=pl.col("issue")).alias("question"),
+        pl.col("last_seen").dt.strftime("%Y-%m-%d").alias("last"),
+        pl.col("first_seen").dt.strftime("%Y-%m-%d").alias("first"),
+    ).select("speaker", "question", "latest_stance", "n_observations", "n_shifts", "last", "first")
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "question:N",
+            title=None,
+            axis=alt.Axis(labelAngle=0, orient="top", labelLimit=150),
+        ),
+        y=alt.Y("speaker:N", title=None, sort="ascending"),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("latest_stance:N", scale=stance_scale(config), title="Latest stance"),
+        tooltip=[
+            alt.Tooltip("speaker:N", title="Who"),
+            alt.Tooltip("question:N", title="Issue"),
+            alt.Tooltip("latest_stance:N", title="Latest stance"),
+            alt.Tooltip("n_observations:Q", title="Statements"),
+            alt.Tooltip("n_shifts:Q", title="Shifts"),
+            alt.Tooltip("first:N", title="First seen"),
+            alt.Tooltip("last:N", title="Last seen"),
+        ],
+    )
+    text = base.mark_text(fontSize=10, color="white").encode(text="n_observations:Q")
+    rows = frame.get_column("speaker").n_unique()
+    chart = alt.layer(cells, text).properties(
+        width=WIDTH - 200,
+        height=max(120, 22 * rows),
+        title=_title(
+            "Where leaders stand",
+            "Latest held stance per actor and issue; the number is how many statements.",
+            series.observations.filter(pl.col("doc") != "").get_column("doc").to_list(),
+            stamp,
+        ),
+    )
+    return _theme(chart)
+
+
+def chart_bytes(chart: alt.TopLevelMixin, fmt: str) -> bytes:
+    """The chart as PNG, SVG or standalone HTML (vega scripts inlined: works offline)."""
+    if fmt == "html":
+        buffer = io.StringIO()
+        chart.save(buffer, format="html", inline=True)
+        return buffer.getvalue().encode("utf-8")
+    import vl_convert
+
+    spec = chart.to_json()
+    if fmt == "png":
+        return bytes(vl_convert.vegalite_to_png(spec, scale=2))
+    if fmt == "svg":
+        return str(vl_convert.vegalite_to_svg(spec)).encode("utf-8")
+    raise ExportError(f"unknown chart format {fmt!r}: use png, svg or html")
+
+
+def save_chart(chart: alt.TopLevelMixin, path: Path) -> Path:
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in {"png", "svg", "html"}:
+        raise ExportError(f"{path}: the file name must end in .png, .svg or .html")
+    data = chart_bytes(chart, fmt)
+    return atomic_write(path, lambda stream: stream.write(data))

@@ -1,0 +1,74 @@
+"""`tracker chart`: an article-ready chart (PNG, SVG or HTML) from a data directory."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from tracker.cli import reports_errors
+from tracker.config import DEFAULT_POSITIONS, read_positions
+
+
+def _day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: write YYYY-MM-DD") from None
+
+
+@click.command("chart")
+@click.option("--issue", required=True, help="Issue id, e.g. troops_on_ground.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=Path("data/demo"),
+    show_default=True,
+    help="Data directory written by `tracker run`.",
+)
+@click.option("--actors", help="Comma-separated actor ids (default: every actor).")
+@click.option("--from", "start", help="First day, YYYY-MM-DD.")
+@click.option("--to", "end", help="Last day, YYYY-MM-DD.")
+@click.option(
+    "--positions",
+    "positions_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_POSITIONS,
+    show_default=True,
+    help="positions.yaml (names and scales).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Output file: .png, .svg or .html (standalone, works offline).",
+)
+@reports_errors
+def command(
+    issue: str,
+    data_dir: Path,
+    actors: str | None,
+    start: str | None,
+    end: str | None,
+    positions_path: Path,
+    out: Path,
+) -> None:
+    """Draw the issue timeline chart, the same as the dashboard's, into OUT."""
+    from tracker.export import issue_timeline_chart, save_chart
+    from tracker.series import load_series
+
+    chosen = [a.strip() for a in actors.split(",") if a.strip()] if actors else None
+    chart = issue_timeline_chart(
+        load_series(data_dir),
+        read_positions(positions_path),
+        issue,
+        actors=chosen,
+        start=_day(start),
+        end=_day(end),
+    )
+    save_chart(chart, out)
+    click.echo(f"{out} written")

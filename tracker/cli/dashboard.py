@@ -1,0 +1,75 @@
+"""`tracker dashboard`: serve the Streamlit dashboard over a data directory."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from tracker.cli import reports_errors
+from tracker.config import DEFAULT_POSITIONS
+from tracker.errors import DataDirError, TrackerError
+
+APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+
+
+@click.command("dashboard")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=Path("data/demo"),
+    show_default=True,
+    help="Data directory written by `tracker run`.",
+)
+@click.option(
+    "--positions",
+    "positions_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_POSITIONS,
+    show_default=True,
+    help="positions.yaml: the review page writes curated positions here.",
+)
+@click.option("--port", type=int, default=8501, show_default=True, help="Port to serve on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind; the default serves this machine only.",
+)
+@reports_errors
+def command(data_dir: Path, positions_path: Path, port: int, host: str) -> None:
+    """Start the dashboard (headless) on http://HOST:PORT over DATA."""
+    if not (data_dir / "summary.parquet").exists():
+        raise DataDirError(
+            f"{data_dir} has no results: run `tracker run PAGES --out {data_dir}` first"
+        )
+    if not APP.exists():
+        raise TrackerError(f"{APP} not found: run the dashboard from a clone of the repository")
+    env = dict(
+        os.environ,
+        TRACKER_DATA=str(data_dir.resolve()),
+        TRACKER_POSITIONS=str(positions_path.resolve()),
+    )
+    click.echo(f"Serving the dashboard on http://{host}:{port} (Ctrl+C stops it)")
+    args = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.headless",
+        "true",
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is the way to stop it
+        subprocess.run(args, env=env, check=False)

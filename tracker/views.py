@@ -1,0 +1,147 @@
+"""The queries behind the dashboard: plain functions over polars frames, tested alone.
+
+The dashboard (dashboards/app.py) only loads through here and draws.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from tracker.schemas import POSITIONS, POSTS, STATEMENTS
+from tracker.series import Series, load_series
+from tracker.storage import read_stage
+
+DATA_FILES = ("posts", "statements", "positions", "observations", "series", "shifts", "summary")
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    posts: pl.DataFrame
+    statements: pl.DataFrame
+    positions: pl.DataFrame
+    series: Series
+
+
+def data_version(data_dir: Path) -> tuple[float, ...]:
+    """Modification times of the data files: a new run or a review changes the key."""
+    return tuple(
+        (data_dir / f"{name}.parquet").stat().st_mtime
+        if (data_dir / f"{name}.parquet").exists()
+        else 0.0
+        for name in DATA_FILES
+    )
+
+
+def load_dashboard_data(data_dir: Path) -> DashboardData:
+    return DashboardData(
+        posts=read_stage(data_dir, "posts", POSTS, "posts").collect(),
+        statements=read_stage(data_dir, "statements", STATEMENTS, "statements").collect(),
+        positions=read_stage(data_dir, "positions", POSITIONS, "positions").collect(),
+        series=load_series(data_dir),
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceFilter:
+    actors: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
+    stances: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
+    min_confidence: float = 0.0
+    text: str = ""
+
+
+def filter_evidence(
+    positions: pl.DataFrame, chosen: EvidenceFilter, limit: int = 500
+) -> pl.DataFrame:
+    """Positions matching every filter, newest first (at most `limit` rows drawn)."""
+    frame = positions.lazy()
+    if chosen.actors:
+        frame = frame.filter(pl.col("actor").is_in(list(chosen.actors)))
+    if chosen.issues:
+        frame = frame.filter(pl.col("issue").is_in(list(chosen.issues)))
+    if chosen.stances:
+        frame = frame.filter(pl.col("stance").is_in(list(chosen.stances)))
+    if chosen.start:
+        frame = frame.filter(pl.col("post_time").dt.date() >= chosen.start)
+    if chosen.end:
+        frame = frame.filter(pl.col("post_time").dt.date() <= chosen.end)
+    if chosen.min_confidence:
+        frame = frame.filter(pl.col("confidence") >= chosen.min_confidence)
+    if chosen.text.strip():
+        needle = chosen.text.strip()
+        frame = frame.filter(
+            pl.col("evidence").str.contains(needle, literal=True)
+            | pl.col("headline").str.contains(needle, literal=True)
+        )
+    return frame.sort("post_time", descending=True).head(limit).collect()
+
+
+def highlighted_body(body: str, start: int, end: int) -> str:
+    """The post body as safe HTML with the evidence span marked.
+
+    Everything is escaped first: a quote containing HTML or a script shows as text.
+    """
+    if start < 0 or end <= start or end > len(body):
+        return html.escape(body).replace("\n", "<br>")
+    return (
+        html.escape(body[:start])
+        + "<mark>"
+        + html.escape(body[start:end])
+        + "</mark>"
+        + html.escape(body[end:])
+    ).replace("\n", "<br>")
+
+
+def post_of(posts: pl.DataFrame, post_id: str) -> dict[str, object] | None:
+    rows = posts.filter(pl.col("post_id") == post_id)
+    return rows.row(0, named=True) if rows.height else None
+
+
+def shift_log(series: Series, actor: str | None = None, issue: str | None = None) -> pl.DataFrame:
+    frame = series.shifts.lazy()
+    if actor:
+        frame = frame.filter(pl.col("actor") == actor)
+    if issue:
+        frame = frame.filter(pl.col("issue") == issue)
+    return (
+        frame.sort("to_time", descending=True)
+        .select(
+            pl.col("to_time").dt.strftime("%Y-%m-%d %H:%M").alias("when"),
+            "actor",
+            "issue",
+            "from_stance",
+            "to_stance",
+            "size",
+            "is_reversal",
+            "from_evidence",
+            "to_evidence",
+            "from_doc",
+            "to_doc",
+        )
+        .collect()
+    )
+
+
+def latest_matrix(series: Series) -> pl.DataFrame:
+    """Actor rows x issue columns: 'stance (n, YYYY-MM-DD)' in each cell."""
+    summary = series.summary
+    if summary.is_empty():
+        return pl.DataFrame({"actor": []}, schema={"actor": pl.String()})
+    cells = summary.select(
+        "actor",
+        "issue",
+        pl.format(
+            "{} ({}, {})",
+            "latest_stance",
+            "n_observations",
+            pl.col("last_seen").dt.strftime("%Y-%m-%d"),
+        ).alias("cell"),
+    )
+    return cells.pivot(on="issue", index="actor", values="cell").sort("actor")

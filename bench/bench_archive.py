@@ -68,8 +68,10 @@ def main() -> None:
         rows.append((size, cold, warm))
         print(f"{size} pages: {json.dumps(cold)} / re-run {json.dumps(warm)}", file=sys.stderr)
 
-    print("| pages | posts | statements | positions | run (s) | statements/s | peak RSS (MiB) "
-          "| re-run (s) |")
+    print(
+        "| pages | posts | statements | positions | run (s) | statements/s | peak RSS (MiB) "
+        "| re-run (s) |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for size, cold, warm in rows:
         rate = cold["statements"] / cold["seconds"] if cold["seconds"] else 0.0

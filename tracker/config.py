@@ -232,8 +232,8 @@ class _Reporter:
             path = path[:-1]
         return self.lines.get(path)
 
-    def add(self, path: _Path, message: str) -> None:
-        line = self.line_of(path)
+    def add(self, path: _Path, message: str, line: int | None = None) -> None:
+        line = line or self.line_of(path)
         where = f"{self.source}:{line}" if line else self.source
         self.problems.append(f"{where}: {_format_path(path)}: {message}")
 
@@ -255,8 +255,19 @@ def _pydantic_message(error: Any) -> str:
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> _Path:
-    # Union members add tags such as "str" or "RoleAlias" to the location: drop them.
-    return tuple(part for part in loc if isinstance(part, int) or part not in {"str", "RoleAlias"})
+    # Union members add tags such as "str", "constrained-str" or "function-after[...]"
+    # to the location: drop them.
+    return tuple(
+        part
+        for part in loc
+        if isinstance(part, int)
+        or not (part in {"str", "RoleAlias"} or part.endswith("-str") or "[" in part)
+    )
+
+
+def _is_union_noise(error: Any) -> bool:
+    """The plain-text branch of `str | RoleAlias` failing on a mapping says nothing useful."""
+    return error["type"] == "string_type" and isinstance(error.get("input"), dict)
 
 
 def load_positions(text: str, source: str = "positions.yaml") -> PositionsConfig:
@@ -280,12 +291,14 @@ def load_positions(text: str, source: str = "positions.yaml") -> PositionsConfig
     for path, line, duplicate in _walk(root, ()):
         lines.setdefault(path, line)
         if duplicate:
-            reporter.add(path, duplicate)
+            reporter.add(path, duplicate, line)
     try:
         config = PositionsConfig.model_validate(data)
     except ValidationError as error:
         seen: set[tuple[_Path, str]] = set()
         for item in error.errors():
+            if _is_union_noise(item):
+                continue
             path, message = _clean_loc(item["loc"]), _pydantic_message(item)
             if (path, message) not in seen:
                 seen.add((path, message))

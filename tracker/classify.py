@@ -256,26 +256,40 @@ class StanceModel:
                     out[row][issue] = (stance, confidence)
         return out
 
+    def predict(
+        self, texts: Sequence[str], config: PositionsConfig
+    ) -> list[dict[str, tuple[str, float]]]:
+        """predict_texts, keeping only issues of `config` whose keywords the text uses."""
+        return [
+            {
+                issue: label
+                for issue, label in prediction.items()
+                if issue in config.issue_by_id and config.issue_by_id[issue].is_about(text)
+            }
+            for text, prediction in zip(texts, self.predict_texts(texts), strict=True)
+        ]
+
     def classify(self, statements: pl.DataFrame, config: PositionsConfig) -> pl.DataFrame:
         check_frame(statements, STATEMENTS, "statements")
         texts = statements.get_column("text").to_list()
-        rows: list[dict[str, object]] = []
-        for index, prediction in enumerate(self.predict_texts(texts)):
-            for issue, (stance, confidence) in prediction.items():
-                if issue in config.issue_by_id and config.issue_by_id[issue].is_about(texts[index]):
-                    rows.append(
-                        {"row": index, "issue": issue, "stance": stance, "confidence": confidence}
-                    )
-        predicted = pl.DataFrame(
-            rows,
-            schema={
-                "row": pl.UInt32(),
-                "issue": pl.String(),
-                "stance": pl.String(),
-                "confidence": pl.Float64(),
-            },
-        )
+        predicted = predictions_frame(self.predict(texts, config))
         return positions_from_predictions(statements, predicted, config)
+
+
+def predictions_frame(predictions: Sequence[dict[str, tuple[str, float]]]) -> pl.DataFrame:
+    """(row, issue, stance, confidence) rows from per-text predictions."""
+    rows = [
+        {"row": index, "issue": issue, "stance": stance, "confidence": confidence}
+        for index, prediction in enumerate(predictions)
+        for issue, (stance, confidence) in prediction.items()
+    ]
+    schema = {
+        "row": pl.UInt32(),
+        "issue": pl.String(),
+        "stance": pl.String(),
+        "confidence": pl.Float64(),
+    }
+    return pl.DataFrame(rows, schema=schema)
 
 
 def positions_from_predictions(

@@ -1,0 +1,219 @@
+"""The classifier: training data, artifact, determinism, abstention, aggregation, eval."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from tracker.baseline import baseline_stance
+from tracker.classify import (
+    DEFAULT_ARTIFACT,
+    ClassifierSettings,
+    StanceHead,
+    StanceModel,
+    positions_from_predictions,
+    predictions_frame,
+    read_artifact,
+    read_training,
+    train_head,
+    training_examples,
+    training_hash,
+)
+from tracker.cli import main
+from tracker.config import DEFAULT_POSITIONS, read_positions
+from tracker.embed import EmbeddingCache
+from tracker.errors import ConfigError, ModelError
+from tracker.schemas import POSITIONS, STATEMENTS
+
+CONFIG = read_positions(DEFAULT_POSITIONS)
+
+
+def statements(*rows: tuple[str, str, str]) -> pl.DataFrame:
+    """(post_id, actor, text) -> a STATEMENTS frame."""
+    return pl.DataFrame(
+        [
+            {
+                "statement_id": f"{post}-{index:03d}",
+                "doc": "d.txt",
+                "post_id": post,
+                "post_time": datetime(2025, 3, 1, 10, 0, tzinfo=UTC),
+                "headline": "h",
+                "actor": actor,
+                "actor_known": True,
+                "actor_role": "",
+                "text": text,
+                "cue": "reported",
+                "start": 0,
+                "end": len(text),
+            }
+            for index, (post, actor, text) in enumerate(rows)
+        ],
+        schema=STATEMENTS,
+    )
+
+
+def test_training_file_is_checked_against_the_issues() -> None:
+    with pytest.raises(ConfigError) as error:
+        read_training("troops_on_ground:\n  maybe: [text]\ntanks: {}\n", CONFIG, "t.yaml")
+    assert error.value.problems == [
+        "t.yaml: troops_on_ground.maybe: unknown stance 'maybe': use one of support, "
+        "undecided, oppose",
+        "t.yaml: tanks: unknown issue: add it to positions.yaml first",
+    ]
+
+
+def test_training_covers_every_stance_of_every_issue() -> None:
+    examples = training_examples(CONFIG)
+    for issue in CONFIG.issues:
+        for stance in issue.stance_ids:
+            count = sum(1 for e in examples if e.labels.get(issue.id) == stance)
+            assert count >= 10, (issue.id, stance, count)
+    assert sum(1 for e in examples if not e.labels) >= 50
+
+
+def test_aggregation_keeps_the_most_confident_statement_per_post_actor_issue() -> None:
+    frame = statements(("p1", "anna", "first"), ("p1", "anna", "second"), ("p2", "anna", "x"))
+    predicted = predictions_frame(
+        [
+            {"troops_on_ground": ("support", 0.6)},
+            {"troops_on_ground": ("oppose", 0.9), "nato_membership": ("support", 0.7)},
+            {},
+        ]
+    )
+    positions = positions_from_predictions(frame, predicted, CONFIG)
+    assert positions.select("post_id", "issue", "stance", "evidence", "score").sort(
+        "issue"
+    ).rows() == [
+        ("p1", "nato_membership", "support", "second", 1.0),
+        ("p1", "troops_on_ground", "oppose", "second", -1.0),
+    ]
+    assert positions.get_column("position_id").n_unique() == 2
+    assert dict(positions.schema) == POSITIONS
+
+
+def fake_head(seed: int = 0) -> StanceHead:
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(size=(40, 8)).astype(np.float32)
+    examples = training_examples(CONFIG)[::7][:40]
+    return train_head(CONFIG, examples, vectors, seed=seed)
+
+
+def test_artifact_round_trip_and_bad_artifact(tmp_path: Path) -> None:
+    head = fake_head()
+    restored = StanceHead.from_bytes(head.to_bytes(), "x.npz")
+    assert restored.classes == head.classes
+    assert np.allclose(restored.coef["troops_on_ground"], head.coef["troops_on_ground"])
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(ModelError, match=r"^.*bad\.npz: not a stance model artifact"):
+        read_artifact(bad)
+    with pytest.raises(ModelError) as error:
+        read_artifact(tmp_path / "missing.npz")
+    assert str(error.value) == (
+        f"{tmp_path / 'missing.npz'}: model artifact not found; build it with `tracker train`"
+    )
+
+
+def test_abstains_below_the_threshold() -> None:
+    head = fake_head()
+    cache = EmbeddingCache(None, head.model_id)
+    texts = ["a", "b"]
+    for text in texts:
+        cache.vectors[cache.key(text)] = np.zeros(8, dtype=np.float32)
+    model = StanceModel(head, ClassifierSettings(threshold=0.99))
+    model.cache = cache
+    assert model.predict_texts(texts) == [{}, {}]
+
+
+def test_keyword_baseline_reads_cue_words() -> None:
+    troops = CONFIG.issue_by_id["troops_on_ground"]
+    assert baseline_stance(troops, "He ruled out sending troops.") == "oppose"
+    assert baseline_stance(troops, "Too early to talk about troops, she said.") == "undecided"
+    assert baseline_stance(troops, "We will send troops.") == "support"
+    assert baseline_stance(troops, "Energy prices rose.") is None
+
+
+@pytest.mark.slow
+def test_shipped_artifact_is_trained_from_the_current_data() -> None:
+    head = read_artifact(DEFAULT_ARTIFACT)
+    assert head.training_hash == training_hash(CONFIG, training_examples(CONFIG)), (
+        "tracker/data/stance_head.npz is stale: run `tracker train`"
+    )
+
+
+@pytest.mark.slow
+def test_training_is_deterministic_with_a_seed(tmp_path: Path) -> None:
+    runner = CliRunner()
+    outputs = []
+    for name in ("a.npz", "b.npz"):
+        result = runner.invoke(main, ["train", "--out", str(tmp_path / name), "--seed", "3"])
+        assert result.exit_code == 0, result.output
+        outputs.append((tmp_path / name).read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+@pytest.mark.slow
+def test_model_labels_plain_statements(tmp_path: Path) -> None:
+    from tracker.classify import load_classifier
+
+    model = load_classifier(settings=ClassifierSettings(cache_path=tmp_path / "cache.npz"))
+    texts = [
+        "The prime minister said Britain was ready to deploy troops to Ukraine to keep a peace.",
+        "The finance minister said the budget would be published in the spring.",
+    ]
+    first = model.predict(texts, CONFIG)
+    assert first[0].get("troops_on_ground", ("", 0))[0] == "support"
+    assert first[1] == {}
+    assert (tmp_path / "cache.npz").exists()
+    # A second model over the same cache does not need the encoder at all.
+    cached = load_classifier(settings=ClassifierSettings(cache_path=tmp_path / "cache.npz"))
+    cached._factory = lambda: pytest.fail("encoder loaded although every text is cached")  # type: ignore[assignment,return-value]
+    assert cached.predict(texts, CONFIG) == first
+
+
+@pytest.mark.slow
+@pytest.mark.seeds
+def test_statements_dev_model_beats_baseline(gold_dir: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["eval", "--statements", str(gold_dir / "statements_dev.yaml")]
+    )
+    assert result.exit_code == 0, result.output
+    model, baseline = result.output.split("keyword baseline on")
+    floors = {
+        "nato_membership": 0.65,
+        "troops_on_ground": 0.58,
+        "asset_seizure": 0.70,
+        "ceasefire_terms": 0.62,
+    }
+    for issue, floor in floors.items():
+        ours = float(model.split(issue)[1].split("macro-F1=")[1].split()[0])
+        theirs = float(baseline.split(issue)[1].split("macro-F1=")[1].split()[0])
+        assert ours >= floor and ours > theirs, (issue, ours, theirs)
+
+
+@pytest.mark.slow
+@pytest.mark.seeds
+def test_seed_position_f1_floor(seeds_dir: Path, gold_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    result = CliRunner().invoke(main, ["run", str(seeds_dir), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    score = subprocess.run(
+        [
+            sys.executable,
+            str(gold_dir.parent / "tools" / "score.py"),
+            str(gold_dir / "seeds.yaml"),
+            str(out / "positions.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    f1 = float(score.stdout.strip().splitlines()[-1].split("=")[1])
+    assert f1 >= 0.50, score.stdout

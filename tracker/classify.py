@@ -60,8 +60,8 @@ class StanceClassifier(Protocol):
 
 
 def read_training(text: str, config: PositionsConfig, source: str) -> list[TrainingExample]:
-    """Parse training.yaml (issue -> stance -> texts, `none`, `multi`), checked against
-    the issues of positions.yaml."""
+    """Parse training.yaml (issue -> stance -> texts; `none`; `multi` and `labelled`: lists
+    of {text, labels}), checked against the issues of positions.yaml."""
     data = yaml.safe_load(text) or {}
     if not isinstance(data, dict):
         raise ConfigError(source, [f"{source}: (top level): expected a mapping of issues"])
@@ -70,11 +70,11 @@ def read_training(text: str, config: PositionsConfig, source: str) -> list[Train
     for key, value in data.items():
         if key == "none":
             examples.extend(TrainingExample(str(item)) for item in value or [])
-        elif key == "multi":
+        elif key in ("multi", "labelled"):
             for index, item in enumerate(value or []):
                 labels = {str(k): str(v) for k, v in (item.get("labels") or {}).items()}
                 for issue, stance in labels.items():
-                    _check_label(config, issue, stance, f"multi[{index}]", source, problems)
+                    _check_label(config, issue, stance, f"{key}[{index}]", source, problems)
                 examples.append(TrainingExample(str(item["text"]), labels))
         elif key not in config.issue_by_id:
             problems.append(f"{source}: {key}: unknown issue: add it to positions.yaml first")

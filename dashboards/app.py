@@ -82,8 +82,11 @@ def overview(data: DashboardData, config: PositionsConfig) -> None:
 
 def issue_timeline(data: DashboardData, config: PositionsConfig) -> None:
     st.header("Issue timeline")
+    issues = [i.id for i in config.issues]
+    with_data = set(data.series.observations.get_column("issue").unique().to_list())
+    first = next((n for n, i in enumerate(issues) if i in with_data), 0)
     issue = st.selectbox(
-        "Issue", [i.id for i in config.issues], format_func=lambda i: config.issue_by_id[i].label
+        "Issue", issues, index=first, format_func=lambda i: config.issue_by_id[i].label
     )
     present = data.series.observations.filter(data.series.observations["issue"] == issue)
     actors = sorted(present.get_column("actor").unique().to_list())
@@ -226,7 +229,9 @@ def review(data: DashboardData, config: PositionsConfig) -> None:
 
 def main() -> None:
     st.title("Stance tracker")
-    page = st.sidebar.radio("Page", PAGES)
+    # ?page=Shift+log opens a page directly (links from articles, browser tests).
+    wanted = st.query_params.get("page", PAGES[0])
+    page = st.sidebar.radio("Page", PAGES, index=PAGES.index(wanted) if wanted in PAGES else 0)
     st.sidebar.caption(f"Data: {DATA_DIR}")
     try:
         config = read_positions(POSITIONS_PATH)

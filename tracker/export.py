@@ -110,7 +110,7 @@ def issue_timeline_chart(
     actors: Sequence[str] | None = None,
     start: date | None = None,
     end: date | None = None,
-    max_points: int = 5000,
+    max_points: int = 3000,
     stamp: date | None = None,
 ) -> alt.TopLevelMixin:
     """Each actor's held position on one issue over time (a step line), with a point per
@@ -163,11 +163,19 @@ def issue_timeline_chart(
         "origin",
         "position_id",
     ]
-    held = daily.select(
-        "speaker",
-        pl.col("day").cast(pl.Datetime("us")).dt.strftime("%Y-%m-%dT%H:%M:%SZ").alias("time"),
-        "score",
-        pl.lit("held").alias("kind"),
+    # The step line needs only the days the held stance changes, and the last day.
+    held = (
+        daily.sort("speaker", "day")
+        .filter(
+            (pl.col("score") != pl.col("score").shift(1).over("speaker")).fill_null(True)
+            | (pl.col("day") == pl.col("day").max().over("speaker"))
+        )
+        .select(
+            "speaker",
+            pl.col("day").cast(pl.Datetime("us")).dt.strftime("%Y-%m-%dT%H:%M:%SZ").alias("time"),
+            "score",
+            pl.lit("held").alias("kind"),
+        )
     )
     seen = observations.select(
         *obs_columns,

@@ -15,6 +15,12 @@ from tracker.config import DEFAULT_POSITIONS
 from tracker.errors import DataDirError, TrackerError
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+# Import the heavy libraries once, before Streamlit runs sessions in threads: two first
+# sessions importing pandas at the same time can see it half initialised.
+PRELOAD = (
+    "import sys, pandas, altair, polars, tracker.export, tracker.views, tracker.review; "
+    "from streamlit.web.cli import main; sys.argv[0] = 'streamlit'; sys.exit(main())"
+)
 
 
 @click.command("dashboard")
@@ -58,8 +64,8 @@ def command(data_dir: Path, positions_path: Path, port: int, host: str) -> None:
     click.echo(f"Serving the dashboard on http://{host}:{port} (Ctrl+C stops it)")
     args = [
         sys.executable,
-        "-m",
-        "streamlit",
+        "-c",
+        PRELOAD,
         "run",
         str(APP),
         "--server.headless",

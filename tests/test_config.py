@@ -100,7 +100,7 @@ def test_the_repository_file_loads() -> None:
             BASE.replace("score: 1,", "score: -1,", 1).replace(
                 "score: -1, description: ag", "score: 1, description: ag"
             ),
-            "p.yaml:5: issues[0]: stances must be listed in scale order, highest score first; "
+            "p.yaml:8: issues[0].stances: not in scale order: list the highest score first; "
             "got scores -1, 1",
         ),
         (
@@ -109,7 +109,7 @@ def test_the_repository_file_loads() -> None:
         ),
         (
             BASE.replace("{id: oppose", "{id: support"),
-            "p.yaml:5: issues[0]: duplicate stance id 'support'",
+            "p.yaml:8: issues[0].stances: duplicate stance id 'support'",
         ),
         (
             BASE.replace(
@@ -198,6 +198,59 @@ def test_random_text_raises_only_config_errors(text: str) -> None:
         load_positions(text, "random.yaml")
     except ConfigError as error:
         assert error.problems
+
+
+# Fragments of YAML syntax, so that random text reaches the composer and the validator
+# (anchors, aliases, tags, flow collections, tabs, bad dates) rather than failing at once.
+YAML_PIECES = [
+    "actors:",
+    "issues:",
+    "positions:",
+    "stances:",
+    "\n",
+    "  ",
+    "- ",
+    "id: ",
+    "name: ",
+    "score: ",
+    "anna_berg",
+    "Anna",
+    "1",
+    "-1.5",
+    "2025-02-30",
+    "2025-01-02",
+    "{",
+    "}",
+    "[",
+    "]",
+    ", ",
+    ": ",
+    "'",
+    '"',
+    "&a ",
+    "*a",
+    "!!python/object:os.system ",
+    "!!binary ",
+    "? ",
+    "|",
+    "\t",
+    "# note",
+    "---",
+    "...",
+    "%YAML 1.1",
+    "<<: ",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["", BASE]), st.lists(st.sampled_from(YAML_PIECES), max_size=40))
+def test_random_yaml_like_text_raises_only_config_errors(prefix: str, pieces: list[str]) -> None:
+    try:
+        config = load_positions(prefix + "".join(pieces), "random.yaml")
+    except ConfigError as error:
+        assert error.problems and all(p.startswith("random.yaml") for p in error.problems)
+    else:
+        assert config.actors and config.issues
 
 
 def test_check_config_command(tmp_path: Path) -> None:

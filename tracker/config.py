@@ -107,19 +107,21 @@ class Issue(_Strict):
 
     _id = field_validator("id")(_check_id)
 
-    @model_validator(mode="after")
-    def _scale(self) -> Issue:
-        ids = [stance.id for stance in self.stances]
+    # A field validator, not a model one: the error then points at the `stances:` line.
+    @field_validator("stances")
+    @classmethod
+    def _scale(cls, stances: list[Stance]) -> list[Stance]:
+        ids = [stance.id for stance in stances]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"duplicate stance id {duplicates[0]!r}")
-        scores = [stance.score for stance in self.stances]
+        scores = [stance.score for stance in stances]
         if scores != sorted(scores, reverse=True):
             raise ValueError(
-                "stances must be listed in scale order, highest score first; got scores "
+                "not in scale order: list the highest score first; got scores "
                 + ", ".join(f"{s:g}" for s in scores)
             )
-        return self
+        return stances
 
     def stance(self, stance_id: str) -> Stance:
         for stance in self.stances:

@@ -74,7 +74,7 @@ def overview(data: DashboardData, config: PositionsConfig) -> None:
         st.info("No positions yet. Run `tracker run PAGES --out DIR` first.")
         return
     chart = overview_chart(data.series, config)
-    st.altair_chart(chart, use_container_width=False)
+    st.altair_chart(chart, use_container_width=False, theme=None)
     downloads(chart, "overview")
     st.subheader("Latest stance, statements and last date")
     st.dataframe(latest_matrix(data.series), use_container_width=True, hide_index=True)
@@ -97,7 +97,7 @@ def issue_timeline(data: DashboardData, config: PositionsConfig) -> None:
         st.info("Choose at least one actor.")
         return
     chart = issue_timeline_chart(data.series, config, issue, actors=chosen)
-    st.altair_chart(chart, use_container_width=False)
+    st.altair_chart(chart, use_container_width=False, theme=None)
     downloads(chart, f"timeline-{issue}")
 
 
@@ -112,7 +112,7 @@ def actor_profile(data: DashboardData, config: PositionsConfig) -> None:
     st.dataframe(summary, use_container_width=True, hide_index=True)
     for issue in summary.get_column("issue").to_list():
         chart = issue_timeline_chart(data.series, config, issue, actors=[actor])
-        st.altair_chart(chart, use_container_width=False)
+        st.altair_chart(chart, use_container_width=False, theme=None)
     st.subheader("Shifts")
     st.dataframe(shift_log(data.series, actor=actor), use_container_width=True, hide_index=True)
 

@@ -250,7 +250,7 @@ def overview_chart(
         x=alt.X(
             "question:N",
             title=None,
-            axis=alt.Axis(labelAngle=0, orient="top", labelLimit=150),
+            axis=alt.Axis(labelAngle=-25, labelAlign="left", orient="top", labelLimit=150),
         ),
         y=alt.Y("speaker:N", title=None, sort="ascending"),
     )

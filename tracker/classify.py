@@ -53,6 +53,10 @@ class TrainingExample:
 class StanceClassifier(Protocol):
     fingerprint: str
 
+    def predict(
+        self, texts: Sequence[str], config: PositionsConfig
+    ) -> list[dict[str, tuple[str, float]]]: ...
+
     def classify(self, statements: pl.DataFrame, config: PositionsConfig) -> pl.DataFrame: ...
 
 
@@ -344,8 +348,13 @@ def write_artifact(head: StanceHead, path: Path) -> Path:
 
 def load_classifier(
     path: Path | None = None, settings: ClassifierSettings | None = None
-) -> StanceModel:
-    """The stance classifier from an artifact (default: the one shipped in the package)."""
+) -> StanceClassifier:
+    """The stance classifier: a trained-head artifact (default: the one shipped in the
+    package), or, given a directory holding an NLI model, the zero-shot backend."""
+    if path is not None and path.is_dir():
+        from tracker.zeroshot import ZeroShotStanceModel
+
+        return ZeroShotStanceModel(path, settings)
     return StanceModel(read_artifact(path or DEFAULT_ARTIFACT), settings)
 
 

@@ -260,3 +260,35 @@ def test_every_command_has_help(name: str) -> None:
     result = CliRunner().invoke(main, [name, "--help"])
     assert result.exit_code == 0
     assert "Usage:" in result.output
+
+
+def test_actors_command_lists_speakers_and_new_ones(tmp_path: Path) -> None:
+    from datadir import build_data_dir
+
+    from tracker.config import DEFAULT_POSITIONS
+
+    data = build_data_dir(tmp_path / "data", DEFAULT_POSITIONS)
+    statements = pl.read_parquet(data / "statements.parquet")
+    statements.with_columns(
+        pl.when(pl.col("post_id") == "d-0005")
+        .then(pl.lit("lars_holm"))
+        .otherwise("actor")
+        .alias("actor"),
+        (pl.col("post_id") != "d-0005").alias("actor_known"),
+        pl.when(pl.col("post_id") == "d-0005")
+        .then(pl.lit("Norwegian Prime Minister"))
+        .otherwise("actor_role")
+        .alias("actor_role"),
+    ).write_parquet(data / "statements.parquet")
+    runner = CliRunner()
+    listed = runner.invoke(main, ["actors", str(data)])
+    assert listed.exit_code == 0
+    assert listed.output.splitlines()[0].split() == ["keir_starmer", "2", "2025-02-17"]
+    assert "lars_holm" in listed.output and "(new)" in listed.output
+    new = runner.invoke(main, ["actors", str(data), "--new"])
+    assert new.output.splitlines()[:4] == [
+        "1 speakers not in positions.yaml (add them under actors:):",
+        "  - id: lars_holm",
+        "    name: Lars Holm",
+        "    role: Norwegian Prime Minister",
+    ]

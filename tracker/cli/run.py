@@ -41,6 +41,19 @@ from tracker.config import DEFAULT_POSITIONS, read_positions
     show_default=True,
     help="Pages classified together; each page's results are saved when its batch ends.",
 )
+@click.option(
+    "--device",
+    default="cpu",
+    show_default=True,
+    help="Where the sentence encoder runs: cpu, or cuda on a GPU machine.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="Statements encoded together (larger is faster on a GPU).",
+)
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
 @reports_errors
 def command(
@@ -50,6 +63,8 @@ def command(
     year: int | None,
     model_path: Path | None,
     batch_pages: int,
+    device: str,
+    batch_size: int,
     quiet: bool,
 ) -> None:
     """Parse PAGES (files or folders), attribute statements, classify stances and build
@@ -65,7 +80,12 @@ def command(
         config,
         year=year,
         classifier=load_classifier(
-            model_path, ClassifierSettings(cache_path=out / "cache" / "embeddings.npz")
+            model_path,
+            ClassifierSettings(
+                device=device,
+                batch_size=batch_size,
+                cache_path=out / "cache" / "embeddings.npz",
+            ),
         ),
         batch_pages=batch_pages,
         progress=progress,

@@ -147,3 +147,28 @@ def test_filter_evidence_by_confidence_and_dates(workspace: tuple[Path, Path]) -
         "d-0005",
         "d-0003",
     ]
+
+
+def test_dashboard_command_binds_to_localhost_by_default(
+    workspace: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    data, _positions = workspace
+    calls: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "run", lambda args, **_: calls.append(list(args)))
+    result = CliRunner().invoke(main, ["dashboard", "--data", str(data), "--port", "8765"])
+    assert result.exit_code == 0, result.output
+    args = calls[0]
+    assert args[args.index("--server.address") + 1] == "127.0.0.1"
+    assert args[args.index("--server.port") + 1] == "8765"
+    missing = CliRunner().invoke(main, ["dashboard", "--data", str(data / "nowhere")])
+    assert missing.exit_code == 1
+    assert missing.output.strip() == (
+        f"Error: {data / 'nowhere'} has no results: run `tracker run PAGES --out "
+        f"{data / 'nowhere'}` first"
+    )

@@ -104,9 +104,14 @@ def _check_label(
 def training_examples(
     config: PositionsConfig, training_text: str | None = None
 ) -> list[TrainingExample]:
-    """training.yaml plus the stance and off-topic examples of positions.yaml."""
-    text = training_text if training_text is not None else TRAINING_PATH.read_text("utf-8")
-    examples = read_training(text, config, str(TRAINING_PATH))
+    """tracker/data/training*.yaml (or the given text) plus the stance and off-topic
+    examples of positions.yaml."""
+    if training_text is not None:
+        examples = read_training(training_text, config, "training text")
+    else:
+        examples = []
+        for path in sorted(DATA.glob("training*.yaml")):
+            examples.extend(read_training(path.read_text("utf-8"), config, str(path)))
     for issue in config.issues:
         for stance in issue.stances:
             examples.extend(TrainingExample(t, {issue.id: stance.id}) for t in stance.examples)

@@ -219,3 +219,11 @@ def test_a_role_qualified_by_another_country_is_someone_else() -> None:
     assert speakers("Nothing.", headline="Swedish prime minister warns about delays") == [
         ("anna_berg", "heading")
     ]
+
+
+def test_the_statement_starts_at_the_speakers_clause() -> None:
+    body = "Sweden has long insisted on a deal, while Kral said the talks should pause."
+    statements = attribute_statements(posts_frame(body), CONFIG).statements
+    row = statements.row(0, named=True)
+    assert (row["actor"], row["text"]) == ("tomas_kral", "Kral said the talks should pause.")
+    assert body[row["start"] : row["end"]] == row["text"]

@@ -240,10 +240,13 @@ def test_series_and_shifts_commands(tmp_path: Path) -> None:
     assert shifts_csv.select("from_stance", "to_stance").rows() == [("oppose", "support")]
     result = runner.invoke(main, ["shifts", str(tmp_path)])
     assert result.exit_code == 0
-    assert (
-        "2025-03-05 10:00  anna_berg  troops_on_ground: oppose -> support (+2.0)" in result.output
-    )
-    assert "before (2025-03-01): quote 0" in result.output
+    assert result.output.splitlines() == [
+        "when (UTC)        actor      issue             from -> to         size  "
+        "evidence (after; before)",
+        '2025-03-05 10:00  anna_berg  troops_on_ground  oppose -> support  +2.0  '
+        '"quote 1"; was "quote 0"',
+        "1 shifts, 0 reversals",
+    ]
 
 
 def test_commands_explain_a_missing_data_dir(tmp_path: Path) -> None:

@@ -80,6 +80,7 @@ POSSESSIVE_AGENT = re.compile(r"^'s? (?:spokesman|spokeswoman|spokesperson|aide|
 HEADLINE_DASH = re.compile(r"\s[-–—]\s(?P<speaker>[^-–—]{2,60})$")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'A-Z0-9(\[-])|(?<=[.!?][\"”’'])\s+")
 QUOTE_OPEN = "\"“‘'"
+CLAUSE_BOUNDARY = re.compile(r"(?:,\s+(?:while|but|whereas|as|and)\s+|;\s+|\s[–—-]\s+|:\s+)")
 NOT_A_ROLE_BEFORE = re.compile(
     r"\b(?:former|ex|a|an|another|previous|late|future|then|next|whichever)[\s-]+$", re.I
 )
@@ -333,7 +334,8 @@ def _attribute_post(
         if speaker is None and stripped.endswith("?"):
             speaker = None
         if speaker is not None:
-            add(speaker, sentence, cue, start, end)
+            offset = _clause_start(sentence, speaker) if cue == "reported" else 0
+            add(speaker, sentence[offset:], cue, start + offset, end)
             last_speaker = speaker
             previous_attributed = True
         else:
@@ -341,6 +343,18 @@ def _attribute_post(
         if mentions:
             last_mentioned = mentions[-1]
     return rows
+
+
+def _clause_start(sentence: str, speaker: Mention) -> int:
+    """Where the speaker's clause begins: "Ukraine has insisted on X, while Y said Z" is
+    Y's statement from "Y said" on; a clause before a quote is kept whole."""
+    head = sentence[: speaker.start]
+    if any(q in head for q in QUOTE_OPEN) or speaker.start > len(sentence):
+        return 0
+    cut = 0
+    for boundary in CLAUSE_BOUNDARY.finditer(head):
+        cut = boundary.end()
+    return cut
 
 
 def _headline_speaker(headline: str, index: AliasIndex, state: _PageState) -> Mention | None:

@@ -3,14 +3,23 @@ shifts and a per actor x issue summary. Polars expressions and lazy frames throu
 
 Rules (each tested in tests/test_series.py):
 
+- Days are UTC calendar days (post times are stored in UTC). A curated entry has a date,
+  not a time: it is placed at 12:00 UTC of that day.
 - An editor's curated position wins over model output for the same actor, issue and day:
-  those model rows stay visible with superseded=True but do not count.
+  those model rows stay visible with superseded=True but do not count. Two curated
+  entries for the same actor, issue and day: the one listed later in positions.yaml wins.
 - A model observation whose position_id is listed under `wrong:` in positions.yaml is
   dropped entirely.
+- The score of a stance is read from positions.yaml, not from the positions table, so a
+  rescaled issue needs no re-run; a stance the file does not define is an error.
 - A single low-confidence outlier does not make a shift: an observation below
-  `min_confidence` counts only if the next observation of the same actor and issue
-  agrees with it, or if it is the first one (editor entries always count).
-- Several counting observations on one day: the latest holds for that day.
+  `min_confidence` counts only if the observation just before or just after it (same
+  actor and issue) agrees with it, or if it is the only one. So A, b, A keeps A held;
+  A, b, b is a shift to b at the first b; a trailing lone b waits for confirmation.
+  Editor entries always count.
+- Order within a day: by time, then confidence (at equal times the most confident one
+  is taken as the latest), then position_id. The latest counting observation of a day is
+  the stance held that day.
 - A shift is a change of held stance between consecutive counting observations; a shift
   back to the stance held before the previous shift is a reversal (flip-flop).
 """
@@ -30,6 +39,7 @@ from tracker.schemas import DAILY, OBSERVATIONS, POSITIONS, SHIFTS, SUMMARY, UTC
 from tracker.storage import atomic_sink, read_stage, write_parquet
 
 GROUP = ["actor", "issue"]
+ORDER = [*GROUP, "time", "confidence", "position_id"]
 SERIES_FILES = {
     "observations": OBSERVATIONS,
     "series": DAILY,
@@ -63,8 +73,9 @@ def _editor_observations(config: PositionsConfig) -> pl.LazyFrame:
             "stance": p.stance,
             "evidence": p.quote or p.note,
             "url": p.source,
+            "listed": index,
         }
-        for p in config.positions
+        for index, p in enumerate(config.positions)
     ]
     frame = pl.DataFrame(
         rows,
@@ -76,6 +87,7 @@ def _editor_observations(config: PositionsConfig) -> pl.LazyFrame:
             "stance": pl.String(),
             "evidence": pl.String(),
             "url": pl.String(),
+            "listed": pl.Int64(),
         },
     ).lazy()
     # A curated entry has a date, not a time: it is placed at noon UTC of that day.
@@ -124,35 +136,43 @@ def build_observations(positions: pl.LazyFrame, config: PositionsConfig) -> pl.L
     )
     editor = _editor_observations(config)
     columns = [name for name in OBSERVATIONS if name not in ("score", "superseded")]
-    combined = pl.concat([model.select(columns), editor.select(columns)], how="vertical")
-    curated_days = (
-        editor.select(*GROUP, "day").unique().with_columns(pl.lit(True).alias("curated_day"))
+    combined = pl.concat(
+        [
+            model.select(columns).with_columns(pl.lit(None, dtype=pl.Int64()).alias("listed")),
+            editor.select(*columns, "listed"),
+        ],
+        how="vertical",
+    )
+    curated_days = editor.group_by(*GROUP, "day").agg(pl.col("listed").max().alias("last_listed"))
+    overridden = pl.col("last_listed").is_not_null() & (
+        (pl.col("source") == "model") | (pl.col("listed") < pl.col("last_listed"))
     )
     return (
         combined.join(_scores(config), on=["issue", "stance"], how="left")
         .join(curated_days, on=[*GROUP, "day"], how="left")
-        .with_columns(
-            (pl.col("curated_day").fill_null(False) & (pl.col("source") == "model")).alias(
-                "superseded"
-            )
-        )
+        .with_columns(overridden.alias("superseded"))
         .select(list(OBSERVATIONS))
-        .sort([*GROUP, "time", "position_id"])
+        .sort(ORDER)
     )
 
 
 def _counting(observations: pl.LazyFrame, settings: SeriesSettings) -> pl.LazyFrame:
     """Observations that make up the held position (outliers and superseded left out)."""
-    live = observations.filter(~pl.col("superseded")).sort([*GROUP, "time", "position_id"])
+    live = observations.filter(~pl.col("superseded")).sort(ORDER)
+    before = pl.col("stance").shift(1).over(GROUP)
+    after = pl.col("stance").shift(-1).over(GROUP)
     return live.filter(
         (pl.col("source") == "editor")
         | (pl.col("confidence") >= settings.min_confidence)
-        | (pl.col("stance").shift(-1).over(GROUP) == pl.col("stance"))
-        | pl.col("stance").shift(1).over(GROUP).is_null()
+        | (before == pl.col("stance"))
+        | (after == pl.col("stance"))
+        | (before.is_null() & after.is_null())
     )
 
 
 def build_shifts(counting: pl.LazyFrame) -> pl.LazyFrame:
+    """Each change of stance between consecutive counting observations of an actor and
+    issue, with the observation before (the last one of the old stance) and after."""
     previous = {
         name: pl.col(name).shift(1).over(GROUP)
         for name in ("stance", "score", "time", "confidence", "evidence", "position_id", "doc")
@@ -178,7 +198,7 @@ def build_shifts(counting: pl.LazyFrame) -> pl.LazyFrame:
             "from_doc",
             pl.col("doc").alias("to_doc"),
         )
-        .sort([*GROUP, "to_time"])
+        .sort([*GROUP, "to_time"], maintain_order=True)
     )
     return shifts.with_columns(
         (pl.col("to_stance") == pl.col("from_stance").shift(1).over(GROUP))
@@ -187,16 +207,17 @@ def build_shifts(counting: pl.LazyFrame) -> pl.LazyFrame:
     ).select(list(SHIFTS))
 
 
-def build_daily(counting: pl.LazyFrame, until: date | None) -> pl.LazyFrame:
-    """One row per actor x issue x day from the first counting observation on."""
+def build_daily(counting: pl.LazyFrame, end_day: date | None) -> pl.LazyFrame:
+    """One row per actor x issue x day, from the first counting observation of the pair to
+    `end_day` (None: the last counting day overall), the latest stance carried forward."""
     last_of_day = (
-        counting.sort([*GROUP, "time", "position_id"])
+        counting.sort(ORDER)
         .group_by([*GROUP, "day"], maintain_order=True)
         .last()
         .select(*GROUP, "day", "stance", "score", "confidence", "source", "position_id")
         .with_columns(pl.col("day").alias("since"))
     )
-    end = pl.lit(until, dtype=pl.Date()) if until else pl.col("day").max()
+    end = pl.lit(end_day, dtype=pl.Date()) if end_day else pl.col("day").max()
     spans = (
         last_of_day.group_by(GROUP)
         .agg(pl.col("day").min().alias("first"))
@@ -219,11 +240,11 @@ def build_summary(
     observations: pl.LazyFrame, counting: pl.LazyFrame, shifts: pl.LazyFrame
 ) -> pl.LazyFrame:
     """Counts over every live observation; the latest stance is the one held (outliers
-    that were not confirmed do not replace it)."""
+    that were not confirmed do not replace it), null where none is confirmed yet."""
     live = observations.filter(~pl.col("superseded"))
     counts = shifts.group_by(GROUP).agg(pl.len().cast(pl.UInt32()).alias("n_shifts"))
     latest = (
-        counting.sort([*GROUP, "time", "position_id"])
+        counting.sort(ORDER)
         .group_by(GROUP)
         .agg(
             pl.col("stance").last().alias("latest_stance"),
@@ -238,7 +259,7 @@ def build_summary(
             pl.col("time").min().alias("first_seen"),
             pl.col("time").max().alias("last_seen"),
         )
-        .join(latest, on=GROUP, how="inner")
+        .join(latest, on=GROUP, how="left")
         .join(counts, on=GROUP, how="left")
         .with_columns(pl.col("n_shifts").fill_null(0))
         .select(list(SUMMARY))
@@ -264,9 +285,13 @@ def build_series(
             f"positions use stances that positions.yaml does not define ({listed}): "
             "run `tracker run` again after changing the stance scales"
         )
-    counting = _counting(observations.lazy(), settings)
+    counting = _counting(observations.lazy(), settings).collect().lazy()
+    # The series runs to the last observation day overall, even when that observation
+    # still waits for confirmation: its pair then shows the held stance going stale.
+    last_day = observations.filter(~pl.col("superseded")).get_column("day").max()
+    end_day = settings.until or (last_day if isinstance(last_day, date) else None)
     shifts = build_shifts(counting).collect()
-    daily = build_daily(counting, settings.until).collect()
+    daily = build_daily(counting, end_day).collect()
     summary = build_summary(observations.lazy(), counting, shifts.lazy()).collect()
     for frame, schema, name in (
         (observations, OBSERVATIONS, "observations"),
@@ -298,8 +323,9 @@ SHIFTS_CSV_COLUMNS = [
 ]
 
 
-def write_series(series: Series, data_dir: Path) -> None:
+def write_series(series: Series, data_dir: str | Path) -> None:
     """observations/series/shifts/summary .parquet, plus CSV copies, written atomically."""
+    data_dir = Path(data_dir)
     frames = {
         "observations": series.observations,
         "series": series.daily,
@@ -315,9 +341,11 @@ def write_series(series: Series, data_dir: Path) -> None:
     )
     atomic_sink(series.observations.lazy().with_columns(as_text), data_dir / "observations.csv")
     atomic_sink(series.summary.lazy().with_columns(as_text), data_dir / "summary.csv")
+    atomic_sink(series.daily.lazy(), data_dir / "series.csv")
 
 
-def load_series(data_dir: Path) -> Series:
+def load_series(data_dir: str | Path) -> Series:
+    """The four series tables written by write_series, each checked against its schema."""
     frames = {
         name: read_stage(data_dir, name, schema, name).collect()
         for name, schema in SERIES_FILES.items()

@@ -9,21 +9,84 @@ import polars as pl
 
 from tracker.cli import reports_errors
 
+HEADER = {
+    "when": "when (UTC)",
+    "actor": "actor",
+    "issue": "issue",
+    "change": "from -> to",
+    "size": "size",
+    "evidence": "evidence (after; before)",
+}
 
-def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+
+def _shorten(column: str, width: int) -> pl.Expr:
+    # Evidence is quoted text with line breaks from the page: one line, cut to width.
+    flat = pl.col(column).str.replace_all(r"\s+", " ").str.strip_chars()
+    return (
+        pl.when(flat.str.len_chars() > width)
+        .then(flat.str.slice(0, max(width - 1, 0)) + "…")
+        .otherwise(flat)
+    )
+
+
+def shift_table(shifts: pl.LazyFrame, width: int) -> pl.DataFrame:
+    """The SHIFTS rows as display text, newest first, one string column per table column."""
+    half = max(width // 2, 8)
+    return (
+        shifts.sort("to_time", "actor", "issue", descending=[True, False, False])
+        .select(
+            pl.col("to_time").dt.strftime("%Y-%m-%d %H:%M").alias("when"),
+            "actor",
+            "issue",
+            (
+                pl.col("from_stance")
+                + " -> "
+                + pl.col("to_stance")
+                + pl.when(pl.col("is_reversal")).then(pl.lit(" (reversal)")).otherwise(pl.lit(""))
+            ).alias("change"),
+            (
+                pl.when(pl.col("size") >= 0).then(pl.lit("+")).otherwise(pl.lit(""))
+                + pl.col("size").round(1).cast(pl.String())
+            ).alias("size"),
+            (
+                pl.lit('"')
+                + _shorten("to_evidence", half)
+                + pl.lit('"; was "')
+                + _shorten("from_evidence", half)
+                + pl.lit('"')
+            ).alias("evidence"),
+        )
+        .collect()
+    )
+
+
+def render(table: pl.DataFrame) -> list[str]:
+    widths = {
+        name: max([len(title), *table.get_column(name).str.len_chars().to_list()])
+        for name, title in HEADER.items()
+    }
+
+    def line(cells: dict[str, str]) -> str:
+        return "  ".join(
+            cells[name].rjust(width) if name == "size" else cells[name].ljust(width)
+            for name, width in widths.items()
+        ).rstrip()
+
+    return [line(HEADER)] + [line(row) for row in table.iter_rows(named=True)]
 
 
 @click.command("shifts")
 @click.argument("data_dir", type=click.Path(path_type=Path), default=Path("data"))
 @click.option("--actor", help="Only this actor (id).")
 @click.option("--issue", help="Only this issue (id).")
-@click.option("--width", type=int, default=60, show_default=True, help="Evidence width.")
+@click.option(
+    "--width", type=int, default=80, show_default=True, help="Width of the evidence column."
+)
 @reports_errors
 def command(data_dir: Path, actor: str | None, issue: str | None, width: int) -> None:
-    """Print the shifts of DATA_DIR, newest first: who moved, on what, when, with the
-    evidence before and after."""
+    """Print the shifts of DATA_DIR as a table, newest first: when, who, on what issue,
+    from which stance to which, the size of the move on the issue's scale (-2..+2) and
+    the evidence after and before it."""
     from tracker.schemas import SHIFTS
     from tracker.storage import read_stage
 
@@ -32,18 +95,11 @@ def command(data_dir: Path, actor: str | None, issue: str | None, width: int) ->
         shifts = shifts.filter(pl.col("actor") == actor)
     if issue:
         shifts = shifts.filter(pl.col("issue") == issue)
-    table = shifts.sort("to_time", descending=True).collect()
+    table = shift_table(shifts, width)
     if table.is_empty():
         click.echo("No shifts.")
         return
-    for row in table.iter_rows(named=True):
-        flag = "  (reversal)" if row["is_reversal"] else ""
-        click.echo(
-            f"{row['to_time']:%Y-%m-%d %H:%M}  {row['actor']}  {row['issue']}: "
-            f"{row['from_stance']} -> {row['to_stance']} ({row['size']:+.1f}){flag}"
-        )
-        click.echo(
-            f"    before ({row['from_time']:%Y-%m-%d}): {_short(row['from_evidence'], width)}"
-        )
-        click.echo(f"    after:  {_short(row['to_evidence'], width)}")
-    click.echo(f"{table.height} shifts")
+    for text in render(table):
+        click.echo(text)
+    reversals = table.filter(pl.col("change").str.ends_with("(reversal)")).height
+    click.echo(f"{table.height} shifts, {reversals} reversals")

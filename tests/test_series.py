@@ -243,7 +243,7 @@ def test_series_and_shifts_commands(tmp_path: Path) -> None:
     assert result.output.splitlines() == [
         "when (UTC)        actor      issue             from -> to         size  "
         "evidence (after; before)",
-        '2025-03-05 10:00  anna_berg  troops_on_ground  oppose -> support  +2.0  '
+        "2025-03-05 10:00  anna_berg  troops_on_ground  oppose -> support  +2.0  "
         '"quote 1"; was "quote 0"',
         "1 shifts, 0 reversals",
     ]

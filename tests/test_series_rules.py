@@ -249,6 +249,11 @@ def test_daily_series_and_shifts_match_a_plain_reference(
     shifts = sorted(series.shifts.select("actor", "from_stance", "to_stance").rows())
     assert shifts == expected["shifts"]
     assert (series.daily.get_column("stale_days") >= 0).all()
+    # The stages rely on row order instead of re-sorting: check it holds.
+    assert series.daily.equals(series.daily.sort("actor", "issue", "day"))
+    assert series.shifts.equals(
+        series.shifts.sort("actor", "issue", "to_time", maintain_order=True)
+    )
 
 
 def test_pair_with_only_contradicting_low_confidence_observations_holds_nothing() -> None:

@@ -91,13 +91,19 @@ def test_review_form_writes_positions_yaml_and_updates_series(
     assert not app.exception, app.exception
     assert app.success[0].value == "Saved: keir_starmer troops_on_ground oppose on 2025-09-01."
     config = read_positions(positions)
-    assert [(p.actor, p.stance, p.date) for p in config.positions] == [
-        ("keir_starmer", "oppose", date(2025, 9, 1))
-    ]
+    last = config.positions[-1]
+    assert (last.actor, last.stance, last.date, last.source) == (
+        "keir_starmer",
+        "oppose",
+        date(2025, 9, 1),
+        "https://example.org/statement",
+    )
     assert "# positions.yaml" in positions.read_text(encoding="utf-8")  # comments kept
     assert (positions.parent / "positions.yaml.bak").exists()
-    shifts = pl.read_parquet(data / "shifts.parquet").filter(pl.col("actor") == "keir_starmer")
-    assert shifts.get_column("to_stance").to_list() == ["support", "oppose"]
+    shifts = pl.read_parquet(data / "shifts.parquet").filter(
+        (pl.col("actor") == "keir_starmer") & (pl.col("issue") == "troops_on_ground")
+    )
+    assert shifts.sort("to_time").get_column("to_stance").to_list()[-1] == "oppose"
 
 
 def test_mark_wrong_drops_the_observation(workspace: tuple[Path, Path]) -> None:
@@ -106,7 +112,10 @@ def test_mark_wrong_drops_the_observation(workspace: tuple[Path, Path]) -> None:
     assert [w.id for w in config.wrong] == ["p-00000000000001"]
     series = series_from_data_dir(data, config)
     assert "p-00000000000001" not in series.observations.get_column("position_id").to_list()
-    assert series.shifts.filter(pl.col("actor") == "keir_starmer").is_empty()
+    model_rows = series.observations.filter(
+        (pl.col("actor") == "keir_starmer") & (pl.col("source") == "model")
+    )
+    assert model_rows.get_column("position_id").to_list() == ["p-00000000000000"]
     # Marking twice changes nothing.
     before = positions.read_text(encoding="utf-8")
     mark_wrong(positions, "p-00000000000001")

@@ -1,6 +1,8 @@
 """Series building at 10^4, 10^5 and 10^6 synthetic observations: time and peak memory.
 
-Each size runs in a fresh child process, so that its peak RSS (ru_maxrss) is its own.
+Each size runs in a fresh child process, so that its peak RSS (ru_maxrss) is its own;
+the RSS once the synthetic input is built is shown beside it. `write` is write_series
+(four parquet files and four CSV copies, to a temporary folder).
 Observations are spread over 200 actors x 4 issues and three years, with random stances
 and confidences, which gives a daily series of up to 200 x 4 x 1096 rows.
 
@@ -20,7 +22,8 @@ import numpy as np, polars as pl
 from datetime import datetime, timezone
 from tracker.config import read_positions, DEFAULT_POSITIONS
 from tracker.schemas import POSITIONS
-from tracker.series import build_series
+import tempfile
+from tracker.series import build_series, write_series
 n = int(sys.argv[1])
 config = read_positions(DEFAULT_POSITIONS)
 rng = np.random.default_rng(0)
@@ -45,12 +48,17 @@ frame = pl.DataFrame({
     "statement_id": [f"s{i}" for i in range(n)],
     "start": 0, "end": 5,
 }).cast({"start": pl.Int32, "end": pl.Int32}).select(list(POSITIONS))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 t = time.perf_counter()
 series = build_series(frame.lazy(), config)
 seconds = time.perf_counter() - t
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "peak_mib": peak, "daily": series.daily.height,
-                  "shifts": series.shifts.height}))
+with tempfile.TemporaryDirectory() as folder:
+    t = time.perf_counter()
+    write_series(series, folder)
+    write = time.perf_counter() - t
+print(json.dumps({"seconds": seconds, "write": write, "input_mib": before, "peak_mib": peak,
+                  "daily": series.daily.height, "shifts": series.shifts.height}))
 """
 
 
@@ -58,16 +66,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     args = parser.parse_args()
-    print("| observations | build (s) | daily rows | shifts | peak RSS (MiB) |")
-    print("| ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| observations | build (s) | write (s) | daily rows | shifts "
+        "| RSS with input (MiB) | peak RSS of build (MiB) |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for size in args.sizes:
         out = subprocess.run(
             [sys.executable, "-c", CHILD, str(size)], check=True, capture_output=True, text=True
         ).stdout
         result = json.loads(out.strip().splitlines()[-1])
         print(
-            f"| {size:,} | {result['seconds']:.2f} | {result['daily']:,} | "
-            f"{result['shifts']:,} | {result['peak_mib']:.0f} |",
+            f"| {size:,} | {result['seconds']:.2f} | {result['write']:.2f} | "
+            f"{result['daily']:,} | {result['shifts']:,} | {result['input_mib']:.0f} | "
+            f"{result['peak_mib']:.0f} |",
             flush=True,
         )
 

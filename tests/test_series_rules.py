@@ -271,3 +271,23 @@ def test_pair_with_only_contradicting_low_confidence_observations_holds_nothing(
         None,
         0,
     )
+
+
+def test_series_command_takes_the_end_day_and_the_threshold(tmp_path: Path) -> None:
+    positions(
+        ("anna_berg", "2025-03-01 10:00", "support", 0.9),
+        ("anna_berg", "2025-03-02 10:00", "oppose", 0.5),
+    ).write_parquet(tmp_path / "positions.parquet")
+    yaml_path = tmp_path / "positions.yaml"
+    yaml_path.write_text(BASE, encoding="utf-8")
+    runner = CliRunner()
+    args = ["series", str(tmp_path), "--positions", str(yaml_path)]
+    result = runner.invoke(main, [*args, "--until", "2025-03-11"])
+    assert result.output.strip() == f"2 observations, 11 actor-issue days, 0 shifts -> {tmp_path}"
+    result = runner.invoke(main, [*args, "--min-confidence", "0.5"])
+    assert result.output.strip() == f"2 observations, 2 actor-issue days, 1 shifts -> {tmp_path}"
+    result = runner.invoke(main, [*args, "--until", "11/03/2025"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--until': '11/03/2025' is not a date: write YYYY-MM-DD" in (
+        result.output
+    )

@@ -349,9 +349,11 @@ def load_series(data_dir: str | Path) -> Series:
     return Series(frames["observations"], frames["series"], frames["shifts"], frames["summary"])
 
 
-def series_from_data_dir(data_dir: Path, config: PositionsConfig) -> Series:
+def series_from_data_dir(
+    data_dir: str | Path, config: PositionsConfig, settings: SeriesSettings | None = None
+) -> Series:
     """Rebuild the series of a data directory from its positions and positions.yaml."""
     positions = read_stage(data_dir, "positions", POSITIONS, "positions")
-    series = build_series(positions, config)
+    series = build_series(positions, config, settings=settings)
     write_series(series, data_dir)
     return series

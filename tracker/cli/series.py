@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from tracker.cli import reports_errors
 from tracker.config import DEFAULT_POSITIONS, read_positions
+from tracker.series import SeriesSettings
+
+
+def _day(context: click.Context, parameter: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: write YYYY-MM-DD") from None
 
 
 @click.command("series")
@@ -20,13 +31,31 @@ from tracker.config import DEFAULT_POSITIONS, read_positions
     show_default=True,
     help="positions.yaml: curated positions and labels marked wrong are applied.",
 )
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=SeriesSettings.min_confidence,
+    show_default=True,
+    help="Below this, a model observation counts only when a neighbouring one agrees.",
+)
+@click.option(
+    "--until",
+    callback=_day,
+    help="Last day of the daily series, YYYY-MM-DD (default: the last observation day).",
+)
 @reports_errors
-def command(data_dir: Path, positions_path: Path) -> None:
+def command(
+    data_dir: Path, positions_path: Path, min_confidence: float, until: date | None
+) -> None:
     """Rebuild observations, the daily held positions, shifts and the summary of DATA_DIR
-    from its positions and positions.yaml (run after editing curated positions)."""
+    from its positions and positions.yaml (run after editing curated positions).
+
+    Writes observations, series (one row per actor, issue and day), shifts and summary
+    as parquet, with CSV copies."""
     from tracker.series import series_from_data_dir
 
-    series = series_from_data_dir(data_dir, read_positions(positions_path))
+    settings = SeriesSettings(min_confidence=min_confidence, until=until)
+    series = series_from_data_dir(data_dir, read_positions(positions_path), settings)
     click.echo(
         f"{series.observations.height} observations, {series.daily.height} actor-issue days, "
         f"{series.shifts.height} shifts -> {data_dir}"

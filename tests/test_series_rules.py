@@ -9,12 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_series import BASE, config, held, positions
 
 from tracker.cli import main
+from tracker.errors import SchemaError
 from tracker.series import SeriesSettings, build_series, load_series, write_series
 
 
@@ -290,4 +292,18 @@ def test_series_command_takes_the_end_day_and_the_threshold(tmp_path: Path) -> N
     assert result.exit_code == 2
     assert "Invalid value for '--until': '11/03/2025' is not a date: write YYYY-MM-DD" in (
         result.output
+    )
+
+
+def test_a_position_without_a_time_is_a_clear_error() -> None:
+    frame = positions(
+        ("anna_berg", "2025-03-01 10:00", "support", 0.9),
+        ("anna_berg", "2025-03-02 10:00", "oppose", 0.9),
+    ).with_columns(
+        pl.when(pl.col("position_id") == "p1").then(None).otherwise("post_time").alias("post_time")
+    )
+    with pytest.raises(SchemaError) as error:
+        build_series(frame, config())
+    assert str(error.value) == (
+        "1 positions have no post_time (first: p1): the series needs a time for each"
     )

@@ -281,6 +281,14 @@ def build_series(
             f"positions use stances that positions.yaml does not define ({listed}): "
             "run `tracker run` again after changing the stance scales"
         )
+    untimed = observations.filter(pl.col("time").is_null())
+    if untimed.height:
+        # Untimed page material is left out upstream; a null time here is a bug there,
+        # and sorting would silently make the row the earliest observation.
+        raise SchemaError(
+            f"{untimed.height} positions have no post_time (first: "
+            f"{untimed.get_column('position_id')[0]}): the series needs a time for each"
+        )
     counting = _counting(observations.lazy(), settings).collect().lazy()
     # The series runs to the last observation day overall, even when that observation
     # still waits for confirmation: its pair then shows the held stance going stale.

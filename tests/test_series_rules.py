@@ -307,3 +307,26 @@ def test_a_position_without_a_time_is_a_clear_error() -> None:
     assert str(error.value) == (
         "1 positions have no post_time (first: p1): the series needs a time for each"
     )
+
+
+def test_shift_table_marks_a_shift_to_a_curated_entry(tmp_path: Path) -> None:
+    curated = """
+positions:
+  - {actor: anna_berg, issue: troops_on_ground, date: 2025-03-04, stance: oppose,
+     source: "https://example.org/interview", quote: "Not one soldier of ours will go."}
+"""
+    positions(("anna_berg", "2025-03-01 10:00", "support", 0.9)).write_parquet(
+        tmp_path / "positions.parquet"
+    )
+    yaml_path = tmp_path / "positions.yaml"
+    yaml_path.write_text(BASE + curated, encoding="utf-8")
+    runner = CliRunner()
+    runner.invoke(main, ["series", str(tmp_path), "--positions", str(yaml_path)])
+    lines = runner.invoke(main, ["shifts", str(tmp_path)]).output.splitlines()
+    assert lines[1].split("  ")[:4] == [
+        "2025-03-04 12:00",
+        "anna_berg",
+        "troops_on_ground",
+        "support -> oppose [editor]",
+    ]
+    assert lines[1].endswith('"Not one soldier of ours will go."; was "quote 0"')

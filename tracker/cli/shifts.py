@@ -43,6 +43,10 @@ def shift_table(shifts: pl.LazyFrame, width: int) -> pl.DataFrame:
                 + " -> "
                 + pl.col("to_stance")
                 + pl.when(pl.col("is_reversal")).then(pl.lit(" (reversal)")).otherwise(pl.lit(""))
+                # Curated entries carry a date only (placed at noon): say where they came from.
+                + pl.when(pl.col("to_position_id").str.starts_with("editor-"))
+                .then(pl.lit(" [editor]"))
+                .otherwise(pl.lit(""))
             ).alias("change"),
             (
                 pl.when(pl.col("size") >= 0).then(pl.lit("+")).otherwise(pl.lit(""))
@@ -86,7 +90,8 @@ def render(table: pl.DataFrame) -> list[str]:
 def command(data_dir: Path, actor: str | None, issue: str | None, width: int) -> None:
     """Print the shifts of DATA_DIR as a table, newest first: when, who, on what issue,
     from which stance to which, the size of the move on the issue's scale (-2..+2) and
-    the evidence after and before it."""
+    the evidence after and before it. A return to the stance held before the previous
+    shift is marked (reversal); a shift to a curated entry is marked [editor]."""
     from tracker.schemas import SHIFTS
     from tracker.storage import read_stage
 
@@ -101,5 +106,5 @@ def command(data_dir: Path, actor: str | None, issue: str | None, width: int) ->
         return
     for text in render(table):
         click.echo(text)
-    reversals = table.filter(pl.col("change").str.ends_with("(reversal)")).height
+    reversals = table.filter(pl.col("change").str.contains("(reversal)", literal=True)).height
     click.echo(f"{table.height} shifts, {reversals} reversals")

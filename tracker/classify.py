@@ -42,6 +42,9 @@ class ClassifierSettings:
     device: str = "cpu"  # "cuda" on a GPU machine: no code change needed
     batch_size: int = 64
     cache_path: Path | None = None  # embedding cache (.npz); None: memory only
+    # Read a body statement together with its post's headline: the headline names the
+    # topic that a statement ("he said it was too early") often leaves implicit.
+    with_headline: bool = True
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,7 @@ class StanceModel:
         )
         self.cache = EmbeddingCache(self.settings.cache_path, head.model_id)
         digest = hashlib.sha256(head.to_bytes())
-        digest.update(f"{self.settings.threshold}".encode())
+        digest.update(f"{self.settings.threshold}|{self.settings.with_headline}".encode())
         self.fingerprint = f"minilm-head-{digest.hexdigest()[:16]}"
 
     @property
@@ -280,9 +283,27 @@ class StanceModel:
 
     def classify(self, statements: pl.DataFrame, config: PositionsConfig) -> pl.DataFrame:
         check_frame(statements, STATEMENTS, "statements")
-        texts = statements.get_column("text").to_list()
+        texts = classifier_inputs(statements, self.settings.with_headline)
         predicted = predictions_frame(self.predict(texts, config))
         return positions_from_predictions(statements, predicted, config)
+
+
+def classifier_inputs(statements: pl.DataFrame, with_headline: bool) -> list[str]:
+    """The text the classifier reads for each statement: the statement, after its post's
+    headline when asked (a headline statement is read alone)."""
+    if not with_headline:
+        return statements.get_column("text").to_list()
+    return (
+        statements.select(
+            pl.when((pl.col("start") >= 0) & (pl.col("headline") != ""))
+            .then(
+                pl.format("{}. {}", pl.col("headline").str.strip_chars_end(".!?"), pl.col("text"))
+            )
+            .otherwise(pl.col("text"))
+        )
+        .to_series()
+        .to_list()
+    )
 
 
 def predictions_frame(predictions: Sequence[dict[str, tuple[str, float]]]) -> pl.DataFrame:

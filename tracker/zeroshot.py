@@ -16,7 +16,12 @@ from typing import Any
 
 import polars as pl
 
-from tracker.classify import ClassifierSettings, positions_from_predictions, predictions_frame
+from tracker.classify import (
+    ClassifierSettings,
+    classifier_inputs,
+    positions_from_predictions,
+    predictions_frame,
+)
 from tracker.config import PositionsConfig
 from tracker.errors import ModelError
 from tracker.schemas import STATEMENTS, check_frame
@@ -74,5 +79,6 @@ class ZeroShotStanceModel:
 
     def classify(self, statements: pl.DataFrame, config: PositionsConfig) -> pl.DataFrame:
         check_frame(statements, STATEMENTS, "statements")
-        predicted = predictions_frame(self.predict(statements.get_column("text").to_list(), config))
+        texts = classifier_inputs(statements, self.settings.with_headline)
+        predicted = predictions_frame(self.predict(texts, config))
         return positions_from_predictions(statements, predicted, config)

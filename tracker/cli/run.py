@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from tracker.classify import ClassifierSettings
 from tracker.cli import reports_errors
 from tracker.config import DEFAULT_POSITIONS, read_positions
 
@@ -54,6 +55,13 @@ from tracker.config import DEFAULT_POSITIONS, read_positions
     show_default=True,
     help="Statements encoded together (larger is faster on a GPU).",
 )
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=ClassifierSettings.threshold,
+    show_default=True,
+    help="Confidence below which the classifier abstains.",
+)
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
 @reports_errors
 def command(
@@ -65,11 +73,12 @@ def command(
     batch_pages: int,
     device: str,
     batch_size: int,
+    threshold: float,
     quiet: bool,
 ) -> None:
     """Parse PAGES (files or folders), attribute statements, classify stances and build
     the position series in OUT. Pages already processed (same content) are reused."""
-    from tracker.classify import ClassifierSettings, load_classifier
+    from tracker.classify import load_classifier
     from tracker.pipeline import run_pipeline
 
     config = read_positions(positions_path)
@@ -84,6 +93,7 @@ def command(
             ClassifierSettings(
                 device=device,
                 batch_size=batch_size,
+                threshold=threshold,
                 cache_path=out / "cache" / "embeddings.npz",
             ),
         ),

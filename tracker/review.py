@@ -39,11 +39,26 @@ def _append(text: str, section: str, entry: dict[str, Any], source: str) -> str:
     if not isinstance(items, CommentedSeq):
         items = CommentedSeq()
         document[section] = items
-    flow = CommentedMap(entry)
-    items.append(flow)
+    added = CommentedMap(entry)
+    _move_trailing_comment(items, added)
+    items.append(added)
     out = io.StringIO()
     yaml.dump(document, out)
     return out.getvalue()
+
+
+def _move_trailing_comment(items: CommentedSeq, added: CommentedMap) -> None:
+    """The blank lines and comments after a section's last entry belong before the next
+    section: hand them to the new last entry so that they stay there."""
+    if not items or not isinstance(items[-1], CommentedMap) or not added:
+        return
+    previous = items[-1]
+    last_key = list(previous.keys())[-1]
+    trailing = previous.ca.items.get(last_key)
+    if not trailing or len(trailing) < 3 or trailing[2] is None:
+        return
+    added.ca.items[list(added.keys())[-1]] = [None, None, trailing[2], None]
+    trailing[2] = None
 
 
 def _write(path: Path, new_text: str) -> PositionsConfig:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
+from tracker.errors import TrackerError
 from tracker.schemas import POSITIONS, POSTS, STATEMENTS
 from tracker.series import Series, load_series
 from tracker.storage import read_stage
@@ -75,12 +76,49 @@ def filter_evidence(
     if chosen.min_confidence:
         frame = frame.filter(pl.col("confidence") >= chosen.min_confidence)
     if chosen.text.strip():
-        needle = chosen.text.strip()
         frame = frame.filter(
-            pl.col("evidence").str.contains(needle, literal=True)
-            | pl.col("headline").str.contains(needle, literal=True)
+            _contains("evidence", chosen.text) | _contains("headline", chosen.text)
         )
     return frame.sort("post_time", descending=True).head(limit).collect()
+
+
+def _contains(column: str, text: str) -> pl.Expr:
+    """Case-insensitive literal search (the needle is escaped, never a pattern)."""
+    return pl.col(column).str.to_lowercase().str.contains(text.strip().lower(), literal=True)
+
+
+def count_evidence(positions: pl.DataFrame, chosen: EvidenceFilter) -> int:
+    """How many positions match, before the cap on rows drawn."""
+    return filter_evidence(positions, chosen, limit=positions.height).height
+
+
+def filter_statements(
+    statements: pl.DataFrame, chosen: EvidenceFilter, limit: int = 500
+) -> pl.DataFrame:
+    """Attributed statements (classified or not) matching the actor, date and text filters."""
+    frame = statements.lazy()
+    if chosen.actors:
+        frame = frame.filter(pl.col("actor").is_in(list(chosen.actors)))
+    if chosen.start:
+        frame = frame.filter(pl.col("post_time").dt.date() >= chosen.start)
+    if chosen.end:
+        frame = frame.filter(pl.col("post_time").dt.date() <= chosen.end)
+    if chosen.text.strip():
+        frame = frame.filter(_contains("text", chosen.text) | _contains("headline", chosen.text))
+    return frame.sort("post_time", descending=True).head(limit).collect()
+
+
+class UnknownPositionError(TrackerError):
+    """An editor named a position id that the data directory does not hold."""
+
+
+def check_position_id(positions: pl.DataFrame, position_id: str) -> str:
+    wanted = position_id.strip()
+    if not wanted or positions.filter(pl.col("position_id") == wanted).is_empty():
+        raise UnknownPositionError(
+            f"no position {wanted!r} in this data directory: copy the id from the evidence explorer"
+        )
+    return wanted
 
 
 def highlighted_body(body: str, start: int, end: int) -> str:
@@ -104,7 +142,10 @@ def post_of(posts: pl.DataFrame, post_id: str) -> dict[str, object] | None:
     return rows.row(0, named=True) if rows.height else None
 
 
-def shift_log(series: Series, actor: str | None = None, issue: str | None = None) -> pl.DataFrame:
+def shift_log(
+    series: Series, actor: str | None = None, issue: str | None = None, limit: int = 1000
+) -> pl.DataFrame:
+    """Shifts newest first, with the evidence before and after each."""
     frame = series.shifts.lazy()
     if actor:
         frame = frame.filter(pl.col("actor") == actor)
@@ -124,7 +165,13 @@ def shift_log(series: Series, actor: str | None = None, issue: str | None = None
             "to_evidence",
             "from_doc",
             "to_doc",
+            pl.col("from_time").dt.strftime("%Y-%m-%d %H:%M").alias("from_when"),
+            "from_confidence",
+            "to_confidence",
+            "from_position_id",
+            "to_position_id",
         )
+        .head(limit)
         .collect()
     )
 

@@ -1,4 +1,4 @@
-"""The dashboard pages under Streamlit's AppTest, and the review write-back."""
+"""The dashboard pages under Streamlit's AppTest: every page, the filters, the review form."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from datadir import build_data_dir
 from streamlit.testing.v1 import AppTest
 
 from tracker.config import DEFAULT_POSITIONS, read_positions
-from tracker.review import add_curated_position, mark_wrong
-from tracker.series import series_from_data_dir
 from tracker.views import EvidenceFilter, filter_evidence, highlighted_body
 
 APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
@@ -69,7 +67,7 @@ def test_evidence_filters_narrow_the_table(workspace: tuple[Path, Path]) -> None
     assert app.caption[0].value == "5 positions match."
     app.multiselect[0].set_value(["keir_starmer"]).run()
     assert app.caption[0].value == "2 positions match."
-    app.text_input[0].set_value("ready").run()
+    app.text_input[0].set_value("READY").run()  # case does not matter
     assert app.caption[0].value == "1 positions match."
     # The quote's <script> shows as text, escaped, never as markup.
     bodies = [m.value for m in app.markdown if "<mark>" in m.value]
@@ -106,38 +104,68 @@ def test_review_form_writes_positions_yaml_and_updates_series(
     assert shifts.sort("to_time").get_column("to_stance").to_list()[-1] == "oppose"
 
 
-def test_mark_wrong_drops_the_observation(workspace: tuple[Path, Path]) -> None:
+def test_review_marks_a_label_wrong_by_id(workspace: tuple[Path, Path]) -> None:
     data, positions = workspace
-    config = mark_wrong(positions, "p-00000000000001", "not his words")
-    assert [w.id for w in config.wrong] == ["p-00000000000001"]
-    series = series_from_data_dir(data, config)
-    assert "p-00000000000001" not in series.observations.get_column("position_id").to_list()
-    model_rows = series.observations.filter(
-        (pl.col("actor") == "keir_starmer") & (pl.col("source") == "model")
+    app = run_page("Review")
+    app.text_input[3].set_value("p-nope")
+    app.button[1].click().run()
+    assert app.error[0].value == (
+        "no position 'p-nope' in this data directory: copy the id from the evidence explorer"
     )
-    assert model_rows.get_column("position_id").to_list() == ["p-00000000000000"]
-    # Marking twice changes nothing.
-    before = positions.read_text(encoding="utf-8")
-    mark_wrong(positions, "p-00000000000001")
-    assert positions.read_text(encoding="utf-8") == before
+    assert not (positions.parent / "positions.yaml.bak").exists()
+    app.text_input[3].set_value("p-00000000000004")
+    app.text_input[4].set_value("she was quoting someone else")
+    app.button[1].click().run()
+    assert app.success[0].value == (
+        "Marked p-00000000000004 wrong; it no longer counts in the series."
+    )
+    assert [w.id for w in read_positions(positions).wrong] == ["p-00000000000004"]
+    observations = pl.read_parquet(data / "observations.parquet")
+    assert "p-00000000000004" not in observations.get_column("position_id").to_list()
+    assert (positions.parent / "positions.yaml.bak").exists()
 
 
-def test_review_keeps_every_other_byte_of_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "positions.yaml"
-    shutil.copy(DEFAULT_POSITIONS, path)
-    original = path.read_text(encoding="utf-8")
-    add_curated_position(
-        path,
-        actor="keir_starmer",
-        issue="asset_seizure",
-        day=date(2025, 10, 23),
-        stance="support",
-        note="said in Brussels",
+def test_overview_drills_into_an_actor_and_an_issue(workspace: tuple[Path, Path]) -> None:
+    app = run_page("Overview")
+    app.selectbox(key="overview_actor").set_value("volodymyr_zelensky")
+    app.button[0].click().run()
+    assert app.header[0].value == "Actor profile"
+    assert app.selectbox(key="profile_actor").value == "volodymyr_zelensky"
+    assert [b.label for b in app.get("download_button")][:3] == [
+        "Download PNG",
+        "Download SVG",
+        "Download HTML",
+    ]
+    app.sidebar.radio[0].set_value("Overview").run()
+    app.selectbox(key="overview_issue").set_value("asset_seizure")
+    app.button[1].click().run()
+    assert app.header[0].value == "Issue timeline"
+    assert app.selectbox(key="timeline_issue").value == "asset_seizure"
+    assert not app.exception, app.exception
+
+
+def test_shift_log_shows_before_and_after(workspace: tuple[Path, Path]) -> None:
+    app = run_page("Shift log")
+    assert app.caption[0].value.startswith("2 shifts, newest first.")
+    labels = [e.label for e in app.expander]
+    assert labels[0].startswith("2025-08-19 ")
+    assert labels[0].endswith(
+        " - Volodymyr Zelensky on ceasefire_terms: unconditional -> conditional (shift)"
     )
-    updated = path.read_text(encoding="utf-8")
-    head = original.split("\npositions:")[0]
-    assert updated.startswith(head)
-    assert (tmp_path / "positions.yaml.bak").read_text(encoding="utf-8") == original
+    app.selectbox[0].set_value("keir_starmer").run()
+    assert app.caption[0].value.startswith("1 shifts, newest first.")
+    texts = [t.value for t in app.text]
+    assert texts[0].startswith("Keir Starmer said it was too early")
+    assert len(texts) == 2 and texts[1]
+
+
+def test_issue_timeline_date_filter(workspace: tuple[Path, Path]) -> None:
+    app = run_page("Issue timeline")
+    app.selectbox(key="timeline_issue").set_value("troops_on_ground").run()
+    assert len(app.get("vega_lite_chart")) == 1
+    app.date_input(key="timeline_from").set_value(date(2030, 1, 1)).run()
+    assert not app.exception, app.exception
+    assert app.info[0].value == "no positions on troops_on_ground for the actors and dates chosen"
 
 
 def test_highlight_escapes_html() -> None:

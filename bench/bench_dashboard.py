@@ -21,12 +21,14 @@ import numpy as np
 import polars as pl
 
 from tracker.config import DEFAULT_POSITIONS, read_positions
-from tracker.export import issue_timeline_chart, overview_chart
+from tracker.export import actor_profile_chart, chart_bytes, issue_timeline_chart, overview_chart
 from tracker.schemas import POSITIONS, POSTS, STATEMENTS
 from tracker.series import build_series, write_series
 from tracker.views import (
     EvidenceFilter,
+    data_version,
     filter_evidence,
+    filter_statements,
     latest_matrix,
     load_dashboard_data,
     shift_log,
@@ -121,6 +123,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         synthetic(args.n, folder)
+        timed("cache key (file mtimes)", rows, lambda: data_version(folder))
         data = timed("load the data directory", rows, lambda: load_dashboard_data(folder))
         series = data.series  # type: ignore[attr-defined]
         timed("overview matrix", rows, lambda: latest_matrix(series))
@@ -139,7 +142,24 @@ def main() -> None:
                 data.positions, EvidenceFilter(text="number 4", min_confidence=0.7)
             ),
         )  # type: ignore[attr-defined]
+        timed(
+            "statements search (actor + text)",
+            rows,
+            lambda: filter_statements(
+                data.statements,  # type: ignore[attr-defined]
+                EvidenceFilter(actors=("keir_starmer",), text="talks"),
+            ),
+        )
         timed("shift log", rows, lambda: shift_log(series))
+        timed(
+            "actor profile chart (spec)",
+            rows,
+            lambda: actor_profile_chart(series, config, "keir_starmer").to_json(),
+        )
+        timeline = issue_timeline_chart(
+            series, config, "troops_on_ground", actors=[a.id for a in config.actors[:6]]
+        )
+        timed("timeline PNG export (1500 points)", rows, lambda: chart_bytes(timeline, "png"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{args.n:,} statements and positions; peak RSS {peak:.0f} MiB")
     print("| step | seconds |")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from tracker.views import (
 )
 
 PAGES = ["Overview", "Issue timeline", "Actor profile", "Shift log", "Evidence explorer", "Review"]
-MAX_POINTS = 3000  # points drawn per chart; the newest win
+MAX_POINTS = 1500  # points drawn per chart; the newest win
 MAX_ROWS = 500  # table rows handed to the browser
 DATA_DIR = Path(os.environ.get("TRACKER_DATA", "data/demo"))
 POSITIONS_PATH = Path(os.environ.get("TRACKER_POSITIONS", str(DEFAULT_POSITIONS)))
@@ -60,9 +61,11 @@ def downloads(chart: object, name: str) -> None:
     for column, fmt, mime in zip(
         columns, ("png", "svg", "html"), ("image/png", "image/svg+xml", "text/html"), strict=True
     ):
+        # Made on click, not on every render: a PNG of a large chart takes seconds.
         column.download_button(
             f"Download {fmt.upper()}",
-            data=export(spec, fmt),
+            data=partial(export, spec, fmt),
+            on_click="ignore",
             file_name=f"{name}.{fmt}",
             mime=mime,
             key=f"{name}-{fmt}",

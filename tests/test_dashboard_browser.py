@@ -184,3 +184,26 @@ def test_screenshot_is_not_blank(server: str, browser: Browser, tmp_path: Path) 
     data = browser.screenshot()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
     (tmp_path / "overview.png").write_bytes(data)
+
+
+def test_download_button_serves_a_png(server: str, browser: Browser, tmp_path: Path) -> None:
+    """The file is made on click (deferred): the click must still deliver a real PNG."""
+    browser.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(tmp_path))
+    find = (
+        "[...document.querySelectorAll('button, a')]"
+        ".find(b => b.innerText.trim() === 'Download PNG')"
+    )
+    text = browser.open(server, f"{CHART} > 0 && !!{find}")
+    clicked = browser.evaluate(f"(() => {{ const b = {find}; if (b) b.click(); return !!b; }})()")
+    assert clicked, f"no Download PNG button: {text[:400]}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        done = [p for p in tmp_path.glob("*.png") if p.stat().st_size > 0]
+        if done:
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail(f"nothing downloaded: {list(tmp_path.iterdir())}")
+    data = done[0].read_bytes()
+    assert done[0].name == "overview.png"
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"

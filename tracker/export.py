@@ -250,7 +250,7 @@ def issue_timeline_chart(
     actors: Sequence[str] | None = None,
     start: date | None = None,
     end: date | None = None,
-    max_points: int = 3000,
+    max_points: int = 1500,
     stamp: date | None = None,
 ) -> alt.TopLevelMixin:
     """Each actor's held position on one issue over time (a step line), with a point per
@@ -264,10 +264,12 @@ def issue_timeline_chart(
         observations = observations.filter(pl.col("actor").is_in(list(actors)))
         daily = daily.filter(pl.col("actor").is_in(list(actors)))
         shifts = shifts.filter(pl.col("actor").is_in(list(actors)))
-    # Newest points win when there are too many to draw: the browser stays responsive.
-    observations = _filter_time(observations, "time", start, end).sort("time").tail(max_points)
-    daily = _filter_time(daily, "day", start, end)
-    shifts = _filter_time(shifts, "to_time", start, end)
+    observations, daily, shifts = _capped(
+        _filter_time(observations, "time", start, end),
+        _filter_time(daily, "day", start, end),
+        _filter_time(shifts, "to_time", start, end),
+        max_points,
+    )
     if observations.is_empty() and daily.is_empty():
         raise ExportError(f"no positions on {issue_id} for the actors and dates chosen")
     n_actors = max(1, daily.get_column("actor").n_unique(), observations["actor"].n_unique())
@@ -320,15 +322,18 @@ def actor_profile_chart(
     *,
     start: date | None = None,
     end: date | None = None,
-    max_points: int = 3000,
+    max_points: int = 1500,
     stamp: date | None = None,
 ) -> alt.TopLevelMixin:
     """One actor on every issue they spoke on: a panel per issue, each on its own scale,
     with the actor's shifts as dashed rules."""
     observations = series.observations.filter((pl.col("actor") == actor_id) & ~pl.col("superseded"))
-    observations = _filter_time(observations, "time", start, end).sort("time").tail(max_points)
-    daily = _filter_time(series.daily.filter(pl.col("actor") == actor_id), "day", start, end)
-    shifts = _filter_time(series.shifts.filter(pl.col("actor") == actor_id), "to_time", start, end)
+    observations, daily, shifts = _capped(
+        _filter_time(observations, "time", start, end),
+        _filter_time(series.daily.filter(pl.col("actor") == actor_id), "day", start, end),
+        _filter_time(series.shifts.filter(pl.col("actor") == actor_id), "to_time", start, end),
+        max_points,
+    )
     issue_ids = [
         issue.id
         for issue in config.issues
@@ -368,6 +373,24 @@ def actor_profile_chart(
         )
     )
     return _theme(chart)
+
+
+def _capped(
+    observations: pl.DataFrame, daily: pl.DataFrame, shifts: pl.DataFrame, max_points: int
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """At most `max_points` observations, the newest, and the line and shifts of the same
+    window: the browser stays responsive and the spec stays under Altair's row limit."""
+    observations = observations.sort("time")
+    if observations.height <= max_points:
+        return observations, daily, shifts
+    observations = observations.tail(max_points)
+    first = observations.get_column("time").min()
+    assert isinstance(first, datetime)
+    return (
+        observations,
+        daily.filter(pl.col("day") >= first.date()),
+        shifts.filter(pl.col("to_time") >= first),
+    )
 
 
 def _time_extent(observations: pl.DataFrame, daily: pl.DataFrame) -> tuple[str, str]:

@@ -231,3 +231,45 @@ def test_commands_have_help(name: str) -> None:
     assert result.exit_code == 0
     assert f"Usage: main {name} [OPTIONS]" in result.output or "Usage:" in result.output
     assert "--data" in result.output
+
+
+def test_a_large_series_stays_drawable(config: PositionsConfig) -> None:
+    """8000 alternating statements: more points, steps and shifts than a browser needs."""
+    from datetime import UTC, datetime, timedelta
+
+    import polars as pl
+
+    from tracker.schemas import POSITIONS
+    from tracker.series import build_series
+
+    n = 8000
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    stances = ["support", "oppose"]
+    positions = pl.DataFrame(
+        {
+            "position_id": [f"p-{i:014d}" for i in range(n)],
+            "doc": "bulk.txt",
+            "post_id": [f"b-{i:05d}" for i in range(n)],
+            "post_time": [start + timedelta(hours=6 * i) for i in range(n)],
+            "headline": "A headline",
+            "actor": ["keir_starmer" if i % 2 else "emmanuel_macron" for i in range(n)],
+            "issue": "troops_on_ground",
+            "stance": [stances[(i // 2) % 2] for i in range(n)],
+            "score": [1.0 - 2.0 * ((i // 2) % 2) for i in range(n)],
+            "confidence": 0.9,
+            "evidence": "Words said.",
+            "statement_id": [f"b-{i:05d}-000" for i in range(n)],
+            "start": 0,
+            "end": 11,
+        },
+        schema=POSITIONS,
+    )
+    series = build_series(positions, config)
+    assert series.shifts.height > 1000
+    spec = issue_timeline_chart(series, config, "troops_on_ground", max_points=1500).to_dict()
+    rows = layer_data(spec)
+    observed = [row for row in rows if row["kind"] == "observed"]
+    assert len(observed) == 1500
+    first = min(str(row["time"]) for row in observed)
+    assert all(str(row["time"]) >= first[:10] for row in rows if row["kind"] != "observed")
+    assert len(rows) < 5000  # Altair's row limit

@@ -214,4 +214,4 @@ def test_seed_position_f1_floor(seeds_dir: Path, gold_dir: Path, tmp_path: Path)
         check=True,
     )
     f1 = float(score.stdout.strip().splitlines()[-1].split("=")[1])
-    assert f1 >= 0.60, score.stdout
+    assert f1 >= 0.55, score.stdout

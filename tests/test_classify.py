@@ -160,6 +160,32 @@ def test_training_is_deterministic_with_a_seed(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_encoder_tuning_is_deterministic_with_a_seed_and_moves_only_the_top_layers() -> None:
+    from tracker.embed import SentenceEncoder
+    from tracker.finetune import FinetuneSettings, finetune, tuned_parameter_names
+
+    examples = training_examples(CONFIG)[:48]
+    texts = [e.text for e in examples]
+    keys = [str(sorted(e.labels.items())) for e in examples]
+    tiny = FinetuneSettings(top_layers=1, epochs=1, batch_size=16)
+    runs = []
+    for _ in range(2):
+        encoder = SentenceEncoder()
+        before = {n: p.detach().clone() for n, p in encoder.model.named_parameters()}
+        runs.append(finetune(encoder, texts, keys, seed=5, settings=tiny))
+        after = dict(encoder.model.named_parameters())
+        changed = {n for n in before if not bool((before[n] == after[n]).all())}
+        assert changed and changed <= set(tuned_parameter_names(encoder, 1))
+    assert runs[0].keys() == runs[1].keys()
+    assert all(np.array_equal(runs[0][n], runs[1][n]) for n in runs[0])
+    # The tuned layers travel in the artifact.
+    head = fake_head()
+    head.encoder_weights = runs[0]
+    restored = StanceHead.from_bytes(head.to_bytes(), "x.npz")
+    assert all(np.array_equal(restored.encoder_weights[n], runs[0][n]) for n in runs[0])
+
+
+@pytest.mark.slow
 def test_model_labels_plain_statements(tmp_path: Path) -> None:
     from tracker.classify import load_classifier
 

@@ -1,7 +1,12 @@
 """Classify: for each statement and each tracked issue, which stance (if any) it takes.
 
 The model is a frozen sentence encoder (all-MiniLM-L6-v2, see tracker.embed) with one
-logistic-regression head per issue over the issue's stances plus "none". It is trained
+logistic-regression head per issue over the issue's stances plus "none". `tracker train
+--tune` first tunes the encoder's top two layers SetFit-style (tracker.finetune; the
+tuned layers then ship in the artifact, 6.6 MB). Measured on the same training data:
+tuned 0.753 mean dev macro-F1 against 0.745 frozen, but position F1 on the seed pages
+0.54 against 0.63, and minutes of training instead of seconds: frozen is the default.
+It is trained
 from tracker/data/training.yaml (written for this project) and the examples of
 positions.yaml, so adding an issue or a stance needs YAML only, then `tracker train`.
 
@@ -15,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +33,7 @@ import yaml
 from tracker.config import PositionsConfig
 from tracker.embed import MODEL_ID, EmbeddingCache, SentenceEncoder
 from tracker.errors import ConfigError, ModelError
+from tracker.finetune import FinetuneSettings, apply_weights, finetune, weights_digest
 from tracker.schemas import POSITIONS, STATEMENTS, check_frame
 from tracker.storage import atomic_write
 
@@ -146,6 +153,8 @@ class StanceHead:
     model_id: str
     training_hash: str
     seed: int
+    # Tuned top layers of the encoder (parameter name -> float16); empty: frozen encoder.
+    encoder_weights: dict[str, np.ndarray] = field(default_factory=dict)
 
     def probabilities(self, vectors: np.ndarray) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
@@ -163,15 +172,26 @@ class StanceHead:
         for issue in self.classes:
             arrays[f"coef__{issue}"] = self.coef[issue].astype(np.float32)
             arrays[f"intercept__{issue}"] = self.intercept[issue].astype(np.float32)
+        for name, weights in self.encoder_weights.items():
+            arrays[f"encoder__{name}"] = weights.astype(np.float16)
         meta = {
+            "encoder_weights": sorted(self.encoder_weights),
             "classes": self.classes,
             "model_id": self.model_id,
             "training_hash": self.training_hash,
             "seed": self.seed,
         }
         arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
+        # An .npz written by hand with fixed zip timestamps: the same head gives the same
+        # bytes (numpy's savez stamps the current time into the archive).
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, array in arrays.items():
+                entry = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                content = io.BytesIO()
+                np.lib.format.write_array(content, np.asanyarray(array), allow_pickle=False)
+                archive.writestr(entry, content.getvalue())
         return buffer.getvalue()
 
     @classmethod
@@ -182,11 +202,20 @@ class StanceHead:
                 classes = {k: list(v) for k, v in meta["classes"].items()}
                 coef = {issue: stored[f"coef__{issue}"] for issue in classes}
                 intercept = {issue: stored[f"intercept__{issue}"] for issue in classes}
+                tuned = {n: stored[f"encoder__{n}"] for n in meta.get("encoder_weights", [])}
         except (OSError, KeyError, ValueError) as error:
             raise ModelError(
                 f"{source}: not a stance model artifact ({error}); rebuild it with `tracker train`"
             ) from None
-        return cls(classes, coef, intercept, meta["model_id"], meta["training_hash"], meta["seed"])
+        return cls(
+            classes,
+            coef,
+            intercept,
+            meta["model_id"],
+            meta["training_hash"],
+            meta["seed"],
+            tuned,
+        )
 
 
 def train_head(
@@ -233,15 +262,17 @@ class StanceModel:
         self.head = head
         self.settings = settings or ClassifierSettings()
         self._encoder: SentenceEncoder | None = None
-        self._factory = encoder_factory or (
-            lambda: SentenceEncoder(
-                device=self.settings.device, batch_size=self.settings.batch_size
-            )
-        )
+        self._factory = encoder_factory or self._load_encoder
         self.cache = EmbeddingCache(self.settings.cache_path, head.model_id)
         digest = hashlib.sha256(head.to_bytes())
         digest.update(f"{self.settings.threshold}|{self.settings.with_headline}".encode())
         self.fingerprint = f"minilm-head-{digest.hexdigest()[:16]}"
+
+    def _load_encoder(self) -> SentenceEncoder:
+        encoder = SentenceEncoder(device=self.settings.device, batch_size=self.settings.batch_size)
+        if self.head.encoder_weights:
+            apply_weights(encoder, self.head.encoder_weights)
+        return encoder
 
     @property
     def encoder(self) -> SentenceEncoder:
@@ -391,10 +422,22 @@ def train_classifier(
     training_text: str | None = None,
     encoder: SentenceEncoder | None = None,
     cache_path: Path | None = None,
+    tuning: FinetuneSettings | None = None,
 ) -> StanceHead:
-    """Embed the training examples and fit the heads (deterministic for a seed)."""
+    """Tune the encoder's top layers (unless `tuning` is None), embed the training
+    examples and fit the heads (deterministic for a seed)."""
     examples = training_examples(config, training_text)
-    cache = EmbeddingCache(cache_path)
-    vectors = cache.embed([e.text for e in examples], encoder or SentenceEncoder())
-    cache.save()
-    return train_head(config, examples, vectors, seed=seed)
+    texts = [e.text for e in examples]
+    encoder = encoder or SentenceEncoder()
+    if tuning is None:
+        cache = EmbeddingCache(cache_path)
+        vectors = cache.embed(texts, encoder)
+        cache.save()
+        return train_head(config, examples, vectors, seed=seed)
+    label_keys = [json.dumps(sorted(e.labels.items())) for e in examples]
+    weights = finetune(encoder, texts, label_keys, seed=seed, settings=tuning)
+    # The tuned encoder separates the classes: a weaker prior suits it (C=1 on dev).
+    head = train_head(config, examples, encoder.encode(texts), seed=seed, regularisation=1.0)
+    head.encoder_weights = weights
+    head.model_id = f"{MODEL_ID}+tuned-{weights_digest(weights)}"
+    return head

@@ -241,3 +241,18 @@ def test_seed_position_f1_floor(seeds_dir: Path, gold_dir: Path, tmp_path: Path)
     )
     f1 = float(score.stdout.strip().splitlines()[-1].split("=")[1])
     assert f1 >= 0.55, score.stdout
+
+
+@pytest.mark.parametrize(("name", "phrase"), [("train", "--tune"), ("eval", "--statements")])
+def test_classifier_commands_have_help(name: str, phrase: str) -> None:
+    result = CliRunner().invoke(main, [name, "--help"])
+    assert result.exit_code == 0
+    assert phrase in result.output
+
+
+def test_eval_without_gold_or_statements_says_what_to_give() -> None:
+    result = CliRunner().invoke(main, ["eval"])
+    assert result.exit_code == 1
+    assert result.output.strip().endswith(
+        "Error: give GOLD and PAGE... to score pages, or --statements FILE"
+    )

@@ -50,6 +50,16 @@ def fast_bf16(device: str) -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+def mean_pool(hidden: Any, attention_mask: Any) -> Any:
+    """Sentence vectors: the mean of the token states under the mask, L2-normalised
+    (the pooling all-MiniLM-L6-v2 was trained with). Torch tensors in and out."""
+    import torch
+
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(pooled, dim=-1)
+
+
 class SentenceEncoder:
     """Mean-pooled, L2-normalised sentence embeddings from a local transformers folder."""
 
@@ -102,10 +112,7 @@ class SentenceEncoder:
                 torch.autocast(device_type=device_type, dtype=torch.bfloat16, enabled=self.bf16),
             ):
                 hidden = self.model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-            pooled = torch.nn.functional.normalize(pooled.float(), dim=-1)
-            out[chosen] = pooled.cpu().numpy()
+            out[chosen] = mean_pool(hidden.float(), batch["attention_mask"]).cpu().numpy()
         return out
 
 

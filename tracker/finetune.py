@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tracker.embed import SentenceEncoder
+from tracker.embed import SentenceEncoder, mean_pool
 
 if TYPE_CHECKING:
     import torch
@@ -115,9 +115,7 @@ def finetune(
                 return_tensors="pt",
             ).to(encoder.device)
             hidden = model(**tokens).last_hidden_state
-            mask = tokens["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-            vectors = torch.nn.functional.normalize(pooled, dim=-1)
+            vectors = mean_pool(hidden, tokens["attention_mask"])
             target = torch.tensor([labels[i] for i in batch], device=vectors.device)
             loss = supervised_contrastive_loss(vectors, target, settings.temperature)
             optimiser.zero_grad()

@@ -247,22 +247,26 @@ def _find_stamps(lines: Sequence[str]) -> tuple[list[_Stamp], list[tuple[int, st
                 last.layout = "bbc_new"
                 floor = index + 1
                 continue
-            head = _previous_content_line(lines, index, floor)
-            headline = lines[head].strip() if head is not None else ""
-            start = head if head is not None else index
-            stamps.append(_stamp(timed, start, index, index + 1, headline, "bbc_new"))
+            stamps.append(_headed_stamp(timed, lines, index, floor, "bbc_new"))
             floor = index + 1
             continue
         independent = INDEPENDENT_TIME_LINE.match(line)
         if independent:
-            head = _previous_content_line(lines, index, floor)
-            headline = lines[head].strip() if head is not None else ""
-            start = head if head is not None else index
-            stamps.append(_stamp(independent, start, index, index + 1, headline, "independent"))
+            stamps.append(_headed_stamp(independent, lines, index, floor, "independent"))
             floor = index + 1
             continue
         bad.append((index, "timestamp not understood: expected one of " + FORMATS_TRIED))
     return stamps, bad
+
+
+def _headed_stamp(
+    match: re.Match[str], lines: Sequence[str], index: int, floor: int, layout: str
+) -> _Stamp:
+    """A stamp on its own line: the post's headline is the content line above it."""
+    head = _previous_content_line(lines, index, floor)
+    headline = lines[head].strip() if head is not None else ""
+    start = head if head is not None else index
+    return _stamp(match, start, index, index + 1, headline, layout)
 
 
 def _stamp(
@@ -647,32 +651,37 @@ def year_clues(config: PositionsConfig) -> list[YearClue]:
     return clues
 
 
+def parse_page_bytes(
+    data: bytes, doc: str, *, year: int | None = None, clues: Sequence[YearClue] = ()
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(posts, rejects) of one page's bytes; a page that cannot be read at all is kept
+    as a reject at line 0 with the reason, never dropped."""
+    try:
+        page = parse_live_blog(
+            decode_page(data, doc),
+            doc,
+            year=year,
+            doc_hash=hashlib.sha256(data).hexdigest(),
+            clues=clues,
+        )
+    except IngestError as error:
+        reject = {"doc": [doc], "line": [0], "text": [""], "reason": [str(error)]}
+        return pl.DataFrame(schema=POSTS), pl.DataFrame(reject, schema=REJECTS)
+    return page.posts, page.rejects
+
+
 def parse_pages(
     paths: Sequence[Path], *, year: int | None = None, clues: Sequence[YearClue] = ()
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Read and parse page files; a page that cannot be read becomes a reject (line 0)."""
+    """Read and parse page files (see parse_page_bytes)."""
     posts: list[pl.DataFrame] = [pl.DataFrame(schema=POSTS)]
     rejects: list[pl.DataFrame] = [pl.DataFrame(schema=REJECTS)]
     for path in paths:
-        data = path.read_bytes()
-        try:
-            page = parse_live_blog(
-                decode_page(data, path.name),
-                path.name,
-                year=year,
-                doc_hash=hashlib.sha256(data).hexdigest(),
-                clues=clues,
-            )
-        except IngestError as error:
-            rejects.append(
-                pl.DataFrame(
-                    {"doc": [path.name], "line": [0], "text": [""], "reason": [str(error)]},
-                    schema=REJECTS,
-                )
-            )
-            continue
-        posts.append(page.posts)
-        rejects.append(page.rejects)
+        page_posts, page_rejects = parse_page_bytes(
+            path.read_bytes(), path.name, year=year, clues=clues
+        )
+        posts.append(page_posts)
+        rejects.append(page_rejects)
     return pl.concat(posts), pl.concat(rejects)
 
 

@@ -22,11 +22,10 @@ from tracker import __version__
 from tracker.attribute import attribute_statements
 from tracker.classify import ClassifierSettings, StanceClassifier, load_classifier
 from tracker.config import PositionsConfig
-from tracker.errors import IngestError
-from tracker.ingest import decode_page, expand_pages, parse_live_blog, year_clues
+from tracker.ingest import YearClue, expand_pages, parse_page_bytes, year_clues
 from tracker.schemas import POSITIONS, POSTS, REJECTS, STATEMENTS, check_frame
 from tracker.series import build_series, write_series
-from tracker.storage import atomic_sink, atomic_write, atomic_write_text
+from tracker.storage import atomic_sink, atomic_write, atomic_write_text, csv_ready
 
 STAGES: dict[str, dict[str, pl.DataType]] = {
     "posts": POSTS,
@@ -93,43 +92,26 @@ def _page_key(data: bytes, doc: str, year: int | None, fingerprint: str) -> str:
     return digest.hexdigest()[:24]
 
 
-def _reject_frame(doc: str, reason: str) -> pl.DataFrame:
-    return pl.DataFrame(
-        {"doc": [doc], "line": [0], "text": [""], "reason": [reason]}, schema=REJECTS
-    )
-
-
 def _process_pages(
     batch: Sequence[tuple[Path, bytes, str]],
     config: PositionsConfig,
     classifier: StanceClassifier,
     year: int | None,
+    clues: Sequence[YearClue],
 ) -> dict[str, dict[str, pl.DataFrame]]:
-    """Run ingest and attribution per page, then classify the whole batch at once."""
+    """Parse each page, then attribute and classify the whole batch at once."""
     per_page: dict[str, dict[str, pl.DataFrame]] = {}
     for path, data, key in batch:
-        doc = path.name
-        try:
-            text = decode_page(data, doc)
-            page = parse_live_blog(
-                text,
-                doc,
-                year=year,
-                doc_hash=hashlib.sha256(data).hexdigest(),
-                clues=year_clues(config),
-            )
-            posts, rejects = page.posts, page.rejects
-        except IngestError as error:
-            posts, rejects = pl.DataFrame(schema=POSTS), _reject_frame(doc, str(error))
-        statements = attribute_statements(posts, config).statements
-        per_page[key] = {"posts": posts, "rejects": rejects, "statements": statements}
-    statements = pl.concat([stages["statements"] for stages in per_page.values()])
+        posts, rejects = parse_page_bytes(data, path.name, year=year, clues=clues)
+        per_page[key] = {"posts": posts, "rejects": rejects}
+    all_posts = pl.concat([stages["posts"] for stages in per_page.values()])
+    statements = attribute_statements(all_posts, config).statements
     positions = classifier.classify(statements, config)
     check_frame(positions, POSITIONS, "positions")
     for stages in per_page.values():
-        stages["positions"] = positions.filter(
-            pl.col("post_id").is_in(stages["posts"].get_column("post_id").implode())
-        )
+        ids = stages["posts"].get_column("post_id").implode()
+        stages["statements"] = statements.filter(pl.col("post_id").is_in(ids))
+        stages["positions"] = positions.filter(pl.col("post_id").is_in(ids))
     return per_page
 
 
@@ -157,12 +139,6 @@ def _count(frame: pl.LazyFrame) -> int:
     return int(frame.select(pl.len()).collect().item())
 
 
-def _csv_times(frame: pl.LazyFrame) -> pl.LazyFrame:
-    return frame.with_columns(pl.col(pl.Datetime).dt.strftime("%Y-%m-%dT%H:%M:%SZ")).with_columns(
-        pl.col(pl.List(pl.String)).list.join("; ")
-    )
-
-
 def run_pipeline(
     pages: Sequence[Path],
     out: Path,
@@ -179,6 +155,7 @@ def run_pipeline(
     paths = expand_pages(pages)
     model = classifier or load_classifier(settings=classifier_settings)
     fingerprint = pipeline_fingerprint(config, model)
+    clues = year_clues(config)
     out.mkdir(parents=True, exist_ok=True)
 
     todo: list[tuple[Path, bytes, str]] = []
@@ -197,7 +174,7 @@ def run_pipeline(
 
     for start in range(0, len(todo), batch_pages):
         batch = todo[start : start + batch_pages]
-        for key, stages in _process_pages(batch, config, model, year).items():
+        for key, stages in _process_pages(batch, config, model, year, clues).items():
             _write_partition(out / "pages" / key, stages)
         say(f"processed {min(start + batch_pages, len(todo))}/{len(todo)} new pages")
 
@@ -207,9 +184,9 @@ def run_pipeline(
     )
     atomic_write(out / "pages.parquet", manifest.write_parquet)
     for name in ("posts", "statements", "rejects"):
-        atomic_sink(_csv_times(combined[name]), out / f"{name}.csv")
+        atomic_sink(csv_ready(combined[name]), out / f"{name}.csv")
     atomic_sink(
-        _csv_times(combined["positions"].select(POSITIONS_CSV_COLUMNS)), out / "positions.csv"
+        csv_ready(combined["positions"].select(POSITIONS_CSV_COLUMNS)), out / "positions.csv"
     )
     positions = combined["positions"].collect()
     series = build_series(positions.lazy(), config)

@@ -35,8 +35,8 @@ import polars as pl
 
 from tracker.config import PositionsConfig
 from tracker.errors import SchemaError
-from tracker.schemas import DAILY, OBSERVATIONS, POSITIONS, SHIFTS, SUMMARY, UTC_TIME, check_frame
-from tracker.storage import atomic_sink, read_stage, write_parquet
+from tracker.schemas import DAILY, OBSERVATIONS, POSITIONS, SHIFTS, SUMMARY, check_frame
+from tracker.storage import atomic_sink, csv_ready, read_stage, write_parquet
 
 GROUP = ["actor", "issue"]
 ORDER = [*GROUP, "time", "confidence", "position_id"]
@@ -338,13 +338,9 @@ def write_series(series: Series, data_dir: str | Path) -> None:
     }
     for name, frame in frames.items():
         write_parquet(frame, data_dir / f"{name}.parquet", SERIES_FILES[name], name)
-    as_text = pl.col(UTC_TIME).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    atomic_sink(
-        series.shifts.lazy().select(SHIFTS_CSV_COLUMNS).with_columns(as_text),
-        data_dir / "shifts.csv",
-    )
-    atomic_sink(series.observations.lazy().with_columns(as_text), data_dir / "observations.csv")
-    atomic_sink(series.summary.lazy().with_columns(as_text), data_dir / "summary.csv")
+    atomic_sink(csv_ready(series.shifts.lazy().select(SHIFTS_CSV_COLUMNS)), data_dir / "shifts.csv")
+    atomic_sink(csv_ready(series.observations.lazy()), data_dir / "observations.csv")
+    atomic_sink(csv_ready(series.summary.lazy()), data_dir / "summary.csv")
     atomic_sink(series.daily.lazy(), data_dir / "series.csv")
 
 

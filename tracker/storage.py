@@ -6,7 +6,7 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import polars as pl
 
@@ -14,6 +14,16 @@ from tracker.errors import DataDirError
 from tracker.schemas import check_frame
 
 DEFAULT_DATA_DIR = Path("data")
+# Times in every CSV copy: ISO-8601 UTC with a Z, as score.py and spreadsheets read them.
+CSV_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def csv_ready(frame: Frame) -> Frame:
+    """Times as ISO-8601 UTC text and lists joined with "; ": what a CSV can hold."""
+    return frame.with_columns(pl.col(pl.Datetime).dt.strftime(CSV_TIME_FORMAT)).with_columns(
+        pl.col(pl.List(pl.String)).list.join("; ")
+    )
 
 
 def atomic_write(path: str | Path, write: Callable[[IO[bytes]], Any]) -> Path:

@@ -62,24 +62,29 @@ def filter_evidence(
     positions: pl.DataFrame, chosen: EvidenceFilter, limit: int = 500
 ) -> pl.DataFrame:
     """Positions matching every filter, newest first (at most `limit` rows drawn)."""
-    frame = positions.lazy()
-    if chosen.actors:
-        frame = frame.filter(pl.col("actor").is_in(list(chosen.actors)))
+    frame = _actor_date_text(positions.lazy(), chosen, "evidence")
     if chosen.issues:
         frame = frame.filter(pl.col("issue").is_in(list(chosen.issues)))
     if chosen.stances:
         frame = frame.filter(pl.col("stance").is_in(list(chosen.stances)))
+    if chosen.min_confidence:
+        frame = frame.filter(pl.col("confidence") >= chosen.min_confidence)
+    return frame.sort("post_time", descending=True).head(limit).collect()
+
+
+def _actor_date_text(frame: pl.LazyFrame, chosen: EvidenceFilter, text_column: str) -> pl.LazyFrame:
+    """The filters positions and statements share: actor, date range, text search."""
+    if chosen.actors:
+        frame = frame.filter(pl.col("actor").is_in(list(chosen.actors)))
     if chosen.start:
         frame = frame.filter(pl.col("post_time").dt.date() >= chosen.start)
     if chosen.end:
         frame = frame.filter(pl.col("post_time").dt.date() <= chosen.end)
-    if chosen.min_confidence:
-        frame = frame.filter(pl.col("confidence") >= chosen.min_confidence)
     if chosen.text.strip():
         frame = frame.filter(
-            _contains("evidence", chosen.text) | _contains("headline", chosen.text)
+            _contains(text_column, chosen.text) | _contains("headline", chosen.text)
         )
-    return frame.sort("post_time", descending=True).head(limit).collect()
+    return frame
 
 
 def _contains(column: str, text: str) -> pl.Expr:
@@ -96,15 +101,7 @@ def filter_statements(
     statements: pl.DataFrame, chosen: EvidenceFilter, limit: int = 500
 ) -> pl.DataFrame:
     """Attributed statements (classified or not) matching the actor, date and text filters."""
-    frame = statements.lazy()
-    if chosen.actors:
-        frame = frame.filter(pl.col("actor").is_in(list(chosen.actors)))
-    if chosen.start:
-        frame = frame.filter(pl.col("post_time").dt.date() >= chosen.start)
-    if chosen.end:
-        frame = frame.filter(pl.col("post_time").dt.date() <= chosen.end)
-    if chosen.text.strip():
-        frame = frame.filter(_contains("text", chosen.text) | _contains("headline", chosen.text))
+    frame = _actor_date_text(statements.lazy(), chosen, "text")
     return frame.sort("post_time", descending=True).head(limit).collect()
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from tracker.cli import reports_errors
-from tracker.config import DEFAULT_POSITIONS, read_positions
+from tracker.cli._options import data_dir_option, positions_option
+from tracker.config import read_positions
 
 
 def _day(value: str | None) -> date | None:
@@ -22,25 +23,11 @@ def _day(value: str | None) -> date | None:
 
 @click.command("chart")
 @click.option("--issue", required=True, help="Issue id, e.g. troops_on_ground.")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path),
-    default=Path("data/demo"),
-    show_default=True,
-    help="Data directory written by `tracker run`.",
-)
+@data_dir_option()
 @click.option("--actors", help="Comma-separated actor ids (default: every actor).")
 @click.option("--from", "start", help="First day, YYYY-MM-DD.")
 @click.option("--to", "end", help="Last day, YYYY-MM-DD.")
-@click.option(
-    "--positions",
-    "positions_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_POSITIONS,
-    show_default=True,
-    help="positions.yaml (names and scales).",
-)
+@positions_option("positions.yaml (names and scales).")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),

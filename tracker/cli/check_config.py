@@ -7,18 +7,12 @@ from pathlib import Path
 import click
 
 from tracker.cli import reports_errors
-from tracker.config import DEFAULT_POSITIONS, read_positions
+from tracker.cli._options import positions_option
+from tracker.config import read_positions
 
 
 @click.command("check-config")
-@click.option(
-    "--positions",
-    "positions_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_POSITIONS,
-    show_default=True,
-    help="The positions file to validate.",
-)
+@positions_option("The positions file to validate.")
 @reports_errors
 def command(positions_path: Path) -> None:
     """Validate positions.yaml: every problem is named with its line and key path."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from tracker.cli import reports_errors
-from tracker.config import DEFAULT_POSITIONS
+from tracker.cli._options import data_dir_option, positions_option
 from tracker.errors import DataDirError, TrackerError
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
@@ -24,22 +24,8 @@ PRELOAD = (
 
 
 @click.command("dashboard")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path),
-    default=Path("data/demo"),
-    show_default=True,
-    help="Data directory written by `tracker run`.",
-)
-@click.option(
-    "--positions",
-    "positions_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_POSITIONS,
-    show_default=True,
-    help="positions.yaml: the review page writes curated positions here.",
-)
+@data_dir_option()
+@positions_option("positions.yaml: the review page writes curated positions here.")
 @click.option("--port", type=int, default=8501, show_default=True, help="Port to serve on.")
 @click.option(
     "--host",

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from tracker.cli import reports_errors
-from tracker.config import DEFAULT_POSITIONS, read_positions
+from tracker.cli._options import positions_option, year_option
+from tracker.config import read_positions
 from tracker.errors import TrackerError
 
 
@@ -23,17 +24,10 @@ from tracker.errors import TrackerError
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Score the classifier alone on labelled statements (text, labels).",
 )
-@click.option(
-    "--positions",
-    "positions_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_POSITIONS,
-    show_default=True,
-    help="positions.yaml.",
-)
+@positions_option("positions.yaml.")
 @click.option("--model", "model_path", type=click.Path(path_type=Path), help="Model artifact.")
 @click.option("--out", type=click.Path(path_type=Path), help="Keep the run's data directory here.")
-@click.option("--year", type=int, help="Year of pages whose dates omit it.")
+@year_option()
 @reports_errors
 def command(
     gold: Path | None,

@@ -9,11 +9,12 @@ import click
 import polars as pl
 
 from tracker.cli import reports_errors
-from tracker.config import DEFAULT_POSITIONS, read_positions
+from tracker.cli._options import pages_argument, positions_option, year_option
+from tracker.config import read_positions
 
 
 @click.command("posts")
-@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pages_argument()
 @click.option(
     "--csv",
     "csv_path",
@@ -21,15 +22,8 @@ from tracker.config import DEFAULT_POSITIONS, read_positions
     required=True,
     help="Where to write the posts: doc, post_time (UTC), headline, byline, body, ...",
 )
-@click.option("--year", type=int, help="Year of pages whose dates omit it.")
-@click.option(
-    "--positions",
-    "positions_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_POSITIONS,
-    show_default=True,
-    help="positions.yaml: its dated role phrases help date pages that omit the year.",
-)
+@year_option()
+@positions_option("positions.yaml: its dated role phrases help date pages that omit the year.")
 @click.option("--head/--no-head", default=True, help="Keep each page's untimed head record.")
 @reports_errors
 def command(
@@ -37,13 +31,13 @@ def command(
 ) -> None:
     """Parse PAGES (live-blog .txt or saved .html files, or folders of them) into posts."""
     from tracker.ingest import expand_pages, parse_pages, year_clues
-    from tracker.storage import write_csv
+    from tracker.storage import csv_ready, write_csv
 
     clues = year_clues(read_positions(positions_path))
     posts, rejects = parse_pages(expand_pages(pages), year=year, clues=clues)
     if not head:
         posts = posts.filter(~pl.col("is_head"))
-    posts = posts.with_columns(pl.col("post_time").dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    posts = csv_ready(posts)
     write_csv(posts, csv_path)
     for row in rejects.iter_rows(named=True):
         where = f"{row['doc']}:{row['line']}" if row["line"] else row["doc"]

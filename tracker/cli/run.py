@@ -8,11 +8,12 @@ import click
 
 from tracker.classify import ClassifierSettings
 from tracker.cli import reports_errors
-from tracker.config import DEFAULT_POSITIONS, read_positions
+from tracker.cli._options import pages_argument, positions_option, year_option
+from tracker.config import read_positions
 
 
 @click.command("run")
-@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pages_argument()
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -20,15 +21,8 @@ from tracker.config import DEFAULT_POSITIONS, read_positions
     show_default=True,
     help="Data directory for the stages (parquet) and CSV copies.",
 )
-@click.option(
-    "--positions",
-    "positions_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_POSITIONS,
-    show_default=True,
-    help="The editor's positions file: actors, issues, curated positions.",
-)
-@click.option("--year", type=int, help="Year of pages whose dates omit it.")
+@positions_option("The editor's positions file: actors, issues, curated positions.")
+@year_option()
 @click.option(
     "--model",
     "model_path",

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from tracker.cli import reports_errors
-from tracker.config import DEFAULT_POSITIONS, read_positions
+from tracker.cli._options import positions_option
+from tracker.config import read_positions
 from tracker.series import SeriesSettings
 
 
@@ -23,14 +24,7 @@ def _day(context: click.Context, parameter: click.Parameter, value: str | None) 
 
 @click.command("series")
 @click.argument("data_dir", type=click.Path(path_type=Path), default=Path("data"))
-@click.option(
-    "--positions",
-    "positions_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_POSITIONS,
-    show_default=True,
-    help="positions.yaml: curated positions and labels marked wrong are applied.",
-)
+@positions_option("positions.yaml: curated positions and labels marked wrong are applied.")
 @click.option(
     "--min-confidence",
     type=click.FloatRange(0.0, 1.0),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import polars as pl
 
 from tracker.cli import reports_errors
-from tracker.config import DEFAULT_POSITIONS, read_positions
+from tracker.cli._options import pages_argument, positions_option, year_option
+from tracker.config import read_positions
 
 CSV_COLUMNS = [
     "doc",
@@ -27,7 +27,7 @@ CSV_COLUMNS = [
 
 
 @click.command("statements")
-@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pages_argument()
 @click.option(
     "--csv",
     "csv_path",
@@ -35,15 +35,8 @@ CSV_COLUMNS = [
     required=True,
     help="Where to write the statements: doc, post_time, actor, text, cue, start, end, ...",
 )
-@click.option("--year", type=int, help="Year of pages whose dates omit it.")
-@click.option(
-    "--positions",
-    "positions_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_POSITIONS,
-    show_default=True,
-    help="positions.yaml: the actors and their aliases.",
-)
+@year_option()
+@positions_option("positions.yaml: the actors and their aliases.")
 @reports_errors
 def command(
     pages: tuple[Path, ...], csv_path: Path, year: int | None, positions_path: Path
@@ -54,14 +47,12 @@ def command(
     statement is the post's headline)."""
     from tracker.attribute import attribute_statements
     from tracker.ingest import expand_pages, parse_pages, year_clues
-    from tracker.storage import write_csv
+    from tracker.storage import csv_ready, write_csv
 
     config = read_positions(positions_path)
     posts, rejects = parse_pages(expand_pages(pages), year=year, clues=year_clues(config))
     result = attribute_statements(posts, config)
-    table = result.statements.select(CSV_COLUMNS).with_columns(
-        pl.col("post_time").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    )
+    table = csv_ready(result.statements.select(CSV_COLUMNS))
     write_csv(table, csv_path)
     for row in rejects.iter_rows(named=True):
         click.echo(f"rejected {row['doc']}:{row['line']}: {row['reason']}", err=True)

@@ -7,18 +7,12 @@ from pathlib import Path
 import click
 
 from tracker.cli import reports_errors
-from tracker.config import DEFAULT_POSITIONS, read_positions
+from tracker.cli._options import positions_option
+from tracker.config import read_positions
 
 
 @click.command("train")
-@click.option(
-    "--positions",
-    "positions_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_POSITIONS,
-    show_default=True,
-    help="positions.yaml: the issues, their stances and examples.",
-)
+@positions_option("positions.yaml: the issues, their stances and examples.")
 @click.option(
     "--training",
     "training_path",

@@ -92,6 +92,8 @@ def speakers(*bodies: str, headline: str = "Update", day: int = 3) -> list[tuple
         '"We are ready," said Anna Berg.',
         "Berg rules out any delay.",
         "Berg calls for a new plan.",
+        "We are hearing now from Anna Berg, who says that the plan is sound.",
+        "We are hearing from Swedish leader Berg who said Sweden was ready.",
     ],
 )
 def test_reported_speech_and_quotes(body: str) -> None:
@@ -101,6 +103,17 @@ def test_reported_speech_and_quotes(body: str) -> None:
 def test_pronoun_follows_the_last_speaker() -> None:
     body = "Berg says the talks went well.\n\nShe added that more work was needed."
     assert speakers(body) == [("anna_berg", "reported"), ("anna_berg", "pronoun")]
+
+
+def test_a_quote_continued_by_a_pronoun() -> None:
+    body = (
+        'Berg says the talks went well.\n\n"The plan is sound," she continues, "and we are ready."'
+    )
+    assert speakers(body) == [("anna_berg", "reported"), ("anna_berg", "pronoun")]
+    # "continues to" is an action of the subject, not speech about anything.
+    assert speakers("Berg says talks went well.\n\nKral continues to delay the vote.") == [
+        ("anna_berg", "reported")
+    ]
 
 
 def test_quote_paragraph_continues_the_speaker() -> None:

@@ -58,11 +58,14 @@ _VERB = (
     r"expects|expected|hopes|hoped|is working|was working|seeks|sought|is seeking|asks|"
     r"asked|appealed|appeals|proposed|favours|favoured|floated|floats|outlined|outlines|"
     r"set out|sets out|raised|raises|rebuffed|ruled|insists|maintains|maintained|reaffirmed|"
-    r"reaffirms|assured|assures|announced|tweeted|commented|remarked|conceded|concedes)"
+    r"reaffirms|assured|assures|announced|tweeted|commented|remarked|conceded|concedes|"
+    # "continues to delay" is an action, "he continues" (after a quote) is speech
+    r"continues(?!\s+to\b)|continued(?!\s+to\b)|concludes|concluded|goes on(?!\s+to\b)|"
+    r"went on(?!\s+to\b))"
 )
 VERB_AFTER_SUBJECT = re.compile(
     rf"^(?:'s? (?P<owner>office|government|team|camp))?\s*"
-    rf"(?:,[^,\"“”]{{1,80}},\s*)?{_AUX}(?P<verb>{_VERB})\b"
+    rf"(?:,[^,\"“”]{{1,80}},\s*)?(?:,?\s*who\s+)?{_AUX}(?P<verb>{_VERB})\b"
 )
 # '"...," said X' / "..., says the Finnish president" / "according to X"
 VERB_BEFORE_SUBJECT = re.compile(
@@ -379,9 +382,12 @@ def attribute_statements(posts: pl.DataFrame, config: PositionsConfig) -> Attrib
     records: list[dict[str, object]] = []
     states: dict[str, _PageState] = {}
     indexes: dict[date, AliasIndex] = {}
-    timed = posts.filter(~pl.col("is_head")).sort("doc", "post_index", maintain_order=True)
+    # Pages are told apart by content hash: two files of one name are two pages.
+    timed = posts.filter(~pl.col("is_head")).sort(
+        "doc", "doc_hash", "post_index", maintain_order=True
+    )
     for post in timed.iter_rows(named=True):
-        state = states.setdefault(str(post["doc"]), _PageState())
+        state = states.setdefault(str(post["doc_hash"]), _PageState())
         day = post["post_time"].date()
         if day not in indexes:
             indexes[day] = AliasIndex(config, day)

@@ -94,6 +94,7 @@ def speakers(*bodies: str, headline: str = "Update", day: int = 3) -> list[tuple
         "Berg calls for a new plan.",
         "We are hearing now from Anna Berg, who says that the plan is sound.",
         "We are hearing from Swedish leader Berg who said Sweden was ready.",
+        "Berg begins by saying that Sweden is ready.",
     ],
 )
 def test_reported_speech_and_quotes(body: str) -> None:

@@ -35,7 +35,7 @@ _AUX = (
     r"(?:(?:has|have|had|will|would|could|did|does|do|also|again|previously|repeatedly|"
     r"reportedly|later|earlier|then|once|already|is|was|has been|had been|been|so far|"
     r"similarly|now|today|yesterday|publicly|recently|firmly|explicitly|further|not|"
-    r"on \w+|in \w+ \w+|,)\s+){0,4}"
+    r"on \w+|in \w+ \w+|(?:begins|began|starts|started|ends|ended|opens|opened) by|,)\s+){0,4}"
 )
 _VERB = (
     r"(?:say|says|said|saying|tell|tells|told|telling|warn|warns|warned|warning|insist|insists|"

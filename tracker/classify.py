@@ -434,8 +434,11 @@ def train_classifier(
         vectors = cache.embed(texts, encoder)
         cache.save()
         return train_head(config, examples, vectors, seed=seed)
-    label_keys = [json.dumps(sorted(e.labels.items())) for e in examples]
-    weights = finetune(encoder, texts, label_keys, seed=seed, settings=tuning)
+    labels = {
+        issue.id: [[*issue.stance_ids, NONE].index(e.labels.get(issue.id, NONE)) for e in examples]
+        for issue in config.issues
+    }
+    weights = finetune(encoder, texts, labels, seed=seed, settings=tuning)
     # The tuned encoder separates the classes: a weaker prior suits it (C=1 on dev).
     head = train_head(config, examples, encoder.encode(texts), seed=seed, regularisation=1.0)
     head.encoder_weights = weights

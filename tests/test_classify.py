@@ -115,6 +115,10 @@ def test_artifact_round_trip_and_bad_artifact(tmp_path: Path) -> None:
     restored = StanceHead.from_bytes(head.to_bytes(), "x.npz")
     assert restored.classes == head.classes
     assert np.allclose(restored.coef["troops_on_ground"], head.coef["troops_on_ground"])
+    # The pipeline's fingerprint: the same after a round trip, changed by any weight.
+    assert restored.digest() == head.digest()
+    restored.coef["troops_on_ground"][0, 0] += 1.0
+    assert restored.digest() != head.digest()
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not a model")
     with pytest.raises(ModelError, match=r"^.*bad\.npz: not a stance model artifact"):

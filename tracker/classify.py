@@ -176,6 +176,16 @@ class StanceHead:
             out[issue] = exp / exp.sum(axis=1, keepdims=True)
         return out
 
+    def digest(self) -> str:
+        """What identifies the head's predictions, without compressing the artifact
+        (to_bytes deflates megabytes of encoder deltas: too slow for every load)."""
+        digest = hashlib.sha256(json.dumps(self.classes, sort_keys=True).encode())
+        for issue in sorted(self.classes):
+            digest.update(np.ascontiguousarray(self.coef[issue], dtype=np.float32).tobytes())
+            digest.update(np.ascontiguousarray(self.intercept[issue], dtype=np.float32).tobytes())
+        digest.update(f"{self.model_id}|{weights_digest(self.encoder_weights)}".encode())
+        return digest.hexdigest()
+
     def to_bytes(self) -> bytes:
         arrays: dict[str, np.ndarray] = {}
         for issue in self.classes:
@@ -277,7 +287,7 @@ class StanceModel:
         self._encoder: SentenceEncoder | None = None
         self._factory = encoder_factory or self._load_encoder
         self.cache = EmbeddingCache(self.settings.cache_path, head.model_id)
-        digest = hashlib.sha256(head.to_bytes())
+        digest = hashlib.sha256(head.digest().encode())
         digest.update(f"{self.settings.threshold}|{self.settings.with_headline}".encode())
         self.fingerprint = f"minilm-head-{digest.hexdigest()[:16]}"
 

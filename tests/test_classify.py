@@ -275,7 +275,8 @@ def test_seed_position_f1_floor(seeds_dir: Path, gold_dir: Path, tmp_path: Path)
         check=True,
     )
     f1 = float(score.stdout.strip().splitlines()[-1].split("=")[1])
-    assert f1 >= 0.55, score.stdout
+    # Measured 0.638 with the shipped model; the issue asks for 0.70 (not reached yet).
+    assert f1 >= 0.60, score.stdout
 
 
 @pytest.mark.parametrize(("name", "phrase"), [("train", "--tune"), ("eval", "--statements")])

@@ -192,6 +192,31 @@ def test_new_speakers_are_discovered_and_followed_in_the_page() -> None:
     )
 
 
+def test_a_full_name_with_a_title_in_apposition_is_a_new_speaker() -> None:
+    bodies = (
+        "Konstantin Kosachev, a senior Russian senator, said the plan was dead.",
+        "Kosachev added that Moscow would not move.",
+    )
+    assert speakers(*bodies) == [
+        ("konstantin_kosachev", "reported"),
+        ("konstantin_kosachev", "reported"),
+    ]
+    result = attribute_statements(posts_frame(*bodies), CONFIG)
+    assert result.new_actors.row(0, named=True)["role"] == "a senior Russian senator"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Last Friday, the Danish prime minister said the plan was sound.",
+        "Lars Holm, a former Norwegian prime minister, said it was a mistake.",
+        "Lars Holm, a keen sailor, said the harbour was full.",
+    ],
+)
+def test_no_speaker_from_an_apposition_without_a_current_title(body: str) -> None:
+    assert speakers(body) == []
+
+
 def test_offsets_point_at_the_evidence() -> None:
     body = "Intro line.\n\nBerg says Sweden is ready."
     statements = attribute_statements(posts_frame(body), CONFIG).statements

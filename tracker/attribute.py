@@ -101,6 +101,13 @@ TITLED_NAME = re.compile(
     rf"\b(?:[A-Z][a-z]+(?:'s)? ){{0,2}}{TITLE_WORDS},? "
     rf"(?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{1,2}})\b"
 )
+# "Konstantin Kosachev, a senior Russian senator, said": a full name whose apposition
+# holds a title is a person, even without a title in front.
+APPOSITION_NAME = re.compile(
+    rf"(?<![\w'’-])(?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{1,2}}),\s+"
+    rf"(?P<role>(?:the|a|an|[A-Z][\w'’-]*'s)\s+(?:[\w'’-]+\s+){{0,4}}?(?i:{TITLE_WORDS})\b"
+    rf"[^,;\"“”]{{0,50}}),"
+)
 NOT_NAMES = frozenset(
     {"The", "A", "An", "In", "On", "At", "Of", "For", "And", "But", "If", "As", "It"}
     | {"Ukraine", "Russia", "Europe", "Nato", "Kyiv", "Moscow", "Washington", "London"}
@@ -187,15 +194,21 @@ def find_mentions(text: str, index: AliasIndex, state: _PageState) -> list[Menti
                 continue  # "Belgian prime minister", "Italy's prime minister": someone else
             actor = index.roles[match[1].lower()]
             found.append(Mention(match.start(), match.end(), actor, True, match[1]))
-    for match in TITLED_NAME.finditer(text):
-        name = match["name"]
+    titled = [(m, m["name"], "") for m in TITLED_NAME.finditer(text)]
+    titled += [(m, m["name"], m["role"]) for m in APPOSITION_NAME.finditer(text)]
+    for match, name, apposition in titled:
         if name.split()[0] in NOT_NAMES or name in index.names:
+            continue
+        if apposition and (
+            any(part in NOT_NAMES for part in name.split())
+            or re.search(r"\b(?:former|ex|late)\b", apposition, re.I)
+        ):
             continue
         if any(part in index.names for part in name.split()):
             continue
         if NOT_A_ROLE_BEFORE.search(text[: match.start()]):
             continue
-        role = text[match.start() : match.start("name")].strip(" ,")
+        role = apposition or text[match.start() : match.start("name")].strip(" ,")
         if re.match(r"(?:former|ex|late)\b", role, re.I):
             continue
         new_id = actor_id_for(name)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from own_words import seed_shingles, shingles
 
 from tracker.config import DEFAULT_POSITIONS, read_positions
 from tracker.ingest import ParsedPage, parse_live_blog, year_clues
 
 DEMO_PAGES = Path(__file__).resolve().parent.parent / "demo" / "pages"
-SHINGLE_WORDS = 8
 
 
 def utc(day: str, clock: str) -> datetime:
@@ -155,15 +155,6 @@ def test_untimed_head_is_kept_as_its_own_record() -> None:
 # ---- the copyright guard ---------------------------------------------------------------
 
 
-def shingles(text: str) -> set[tuple[str, ...]]:
-    """Every run of SHINGLE_WORDS consecutive words, case and punctuation ignored."""
-    words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'").replace("'", ""))
-    return {
-        tuple(words[start : start + SHINGLE_WORDS])
-        for start in range(len(words) - SHINGLE_WORDS + 1)
-    }
-
-
 def test_shingles_ignore_case_and_punctuation() -> None:
     text = "One two, three FOUR five six seven eight nine"
     assert shingles(text) == {
@@ -175,12 +166,9 @@ def test_shingles_ignore_case_and_punctuation() -> None:
 
 @pytest.mark.seeds
 def test_no_eight_word_sequence_of_a_demo_page_occurs_in_a_seed(seeds_dir: Path) -> None:
-    seed_shingles: set[tuple[str, ...]] = set()
-    for seed in sorted(seeds_dir.glob("*.txt")):
-        seed_shingles |= shingles(seed.read_text(encoding="utf-8"))
-    assert seed_shingles, "the seeds gave no text to compare with"
+    seeds = seed_shingles(seeds_dir)
     copied = {
-        page.name: sorted(" ".join(words) for words in shingles(page.read_text()) & seed_shingles)
+        page.name: sorted(" ".join(words) for words in shingles(page.read_text()) & seeds)
         for page in sorted(DEMO_PAGES.glob("*.txt"))
     }
     assert {name: runs for name, runs in copied.items() if runs} == {}

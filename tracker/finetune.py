@@ -7,10 +7,11 @@ the heads need: negation, conditions, who is meant to send whom. The temporary h
 thrown away; tracker.classify fits its logistic heads on the tuned embeddings as it does
 on frozen ones.
 
-Fine-tuning on two thousand statements is noisy: two random seeds gave seed-page
-position F1 0.60 and 0.68. The tuned weights of several runs from the same pretrained
-start are therefore averaged (a "model soup", Wortsman et al. 2022), which measured
-better on the dev statements than any single run, at the inference cost of one model.
+Fine-tuning on two thousand statements is noisy: three random seeds gave seed-page
+position F1 0.68, 0.60 and 0.57. The tuned weights of several runs from the same
+pretrained start are therefore averaged (a "model soup", Wortsman et al. 2022), which
+measured as good as the best single run on the dev statements, at the inference cost of
+one model (README, "How the model was chosen").
 
 What ships is the difference from the pretrained weights, quantised to int8 per row
 (a quarter of float16's size; the differences are small, so the rounding error is far

@@ -20,6 +20,7 @@ from tracker.baseline import baseline_stance
 from tracker.classify import (
     DEFAULT_ARTIFACT,
     ClassifierSettings,
+    HeadlineMode,
     StanceHead,
     StanceModel,
     class_indexes,
@@ -140,6 +141,50 @@ def test_abstains_below_the_threshold() -> None:
     model = StanceModel(head, ClassifierSettings(threshold=0.99))
     model.cache = cache
     assert model.predict_texts(texts) == [{}, {}]
+
+
+def test_blend_averages_the_readings_with_and_without_the_headline() -> None:
+    head = fake_head()
+    model = StanceModel(head, ClassifierSettings(threshold=0.0))
+    model.cache = EmbeddingCache(None, head.model_id)
+    rng = np.random.default_rng(1)
+    read, alone = ["Headline. He said so."], ["He said so."]
+    for text in read + alone:
+        model.cache.vectors[model.cache.key(text)] = 3 * rng.normal(size=8).astype(np.float32)
+    first = head.probabilities(model.embed(read))
+    second = head.probabilities(model.embed(alone))
+    blended = model.predict_texts(read, alone)[0]
+    for issue, classes in head.classes.items():
+        mean = (first[issue][0] + second[issue][0]) / 2
+        if classes[mean.argmax()] == "none":
+            assert issue not in blended
+        else:
+            assert blended[issue] == (classes[mean.argmax()], pytest.approx(mean.max()))
+
+
+@pytest.mark.parametrize(
+    ("mode", "read", "alone"),
+    [
+        ("blend", "h. It is too early.", ["It is too early."]),
+        ("prefix", "h. It is too early.", None),
+        ("off", "It is too early.", None),
+    ],
+)
+def test_headline_setting_chooses_the_readings(
+    mode: HeadlineMode, read: str, alone: list[str] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = StanceModel(fake_head(), ClassifierSettings(headline=mode))
+    seen: list[tuple[list[str], list[str] | None]] = []
+
+    def record(
+        texts: list[str], config: object, second: list[str] | None = None
+    ) -> list[dict[str, tuple[str, float]]]:
+        seen.append((list(texts), second))
+        return [{} for _ in texts]
+
+    monkeypatch.setattr(model, "predict", record)
+    model.classify(statements(("p1", "keir_starmer", "It is too early.")), CONFIG)
+    assert seen == [([read], alone)]
 
 
 def test_keyword_baseline_reads_cue_words() -> None:

@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 import polars as pl
@@ -46,6 +46,7 @@ DATA = Path(__file__).resolve().parent / "data"
 TRAINING_PATH = DATA / "training.yaml"
 DEFAULT_ARTIFACT = DATA / "stance_head.npz"
 NONE = "none"
+HeadlineMode = Literal["blend", "prefix", "off"]
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,13 @@ class ClassifierSettings:
     device: str = "cpu"  # "cuda" on a GPU machine: no code change needed
     batch_size: int = 64
     cache_path: Path | None = None  # embedding cache (.npz); None: memory only
-    # Read a body statement together with its post's headline: the headline names the
-    # topic that a statement ("he said it was too early") often leaves implicit.
-    with_headline: bool = True
+    # How a body statement meets its post's headline. The headline names the topic that
+    # a statement ("he said it was too early") often leaves implicit, but it also lends
+    # its words to statements on other matters. "blend" averages the probabilities of
+    # the statement read after the headline and read alone ("prefix": after the headline
+    # only; "off": alone only). On the seed pages blending beat the prefix alone for
+    # three of four trained models (README, "Reading the headline").
+    headline: HeadlineMode = "blend"
 
 
 @dataclass(frozen=True)
@@ -288,7 +293,7 @@ class StanceModel:
         self._factory = encoder_factory or self._load_encoder
         self.cache = EmbeddingCache(self.settings.cache_path, head.model_id)
         digest = hashlib.sha256(head.digest().encode())
-        digest.update(f"{self.settings.threshold}|{self.settings.with_headline}".encode())
+        digest.update(f"{self.settings.threshold}|{self.settings.headline}".encode())
         self.fingerprint = f"minilm-head-{digest.hexdigest()[:16]}"
 
     def _load_encoder(self) -> SentenceEncoder:
@@ -309,9 +314,16 @@ class StanceModel:
         self.cache.save()
         return vectors
 
-    def predict_texts(self, texts: Sequence[str]) -> list[dict[str, tuple[str, float]]]:
-        """For each text: issue -> (stance, confidence), only where it does not abstain."""
+    def predict_texts(
+        self, texts: Sequence[str], alone: Sequence[str] | None = None
+    ) -> list[dict[str, tuple[str, float]]]:
+        """For each text: issue -> (stance, confidence), only where it does not abstain.
+        With `alone` (the same statements without their headline), the probabilities of
+        the two readings are averaged."""
         probabilities = self.head.probabilities(self.embed(texts))
+        if alone is not None:
+            second = self.head.probabilities(self.embed(alone))
+            probabilities = {issue: (m + second[issue]) / 2 for issue, m in probabilities.items()}
         out: list[dict[str, tuple[str, float]]] = [{} for _ in texts]
         for issue, matrix in probabilities.items():
             classes = self.head.classes[issue]
@@ -323,7 +335,7 @@ class StanceModel:
         return out
 
     def predict(
-        self, texts: Sequence[str], config: PositionsConfig
+        self, texts: Sequence[str], config: PositionsConfig, alone: Sequence[str] | None = None
     ) -> list[dict[str, tuple[str, float]]]:
         """predict_texts, keeping only issues of `config` whose keywords the text uses."""
         return [
@@ -332,13 +344,16 @@ class StanceModel:
                 for issue, label in prediction.items()
                 if issue in config.issue_by_id and config.issue_by_id[issue].is_about(text)
             }
-            for text, prediction in zip(texts, self.predict_texts(texts), strict=True)
+            for text, prediction in zip(texts, self.predict_texts(texts, alone), strict=True)
         ]
 
     def classify(self, statements: pl.DataFrame, config: PositionsConfig) -> pl.DataFrame:
         check_frame(statements, STATEMENTS, "statements")
-        texts = classifier_inputs(statements, self.settings.with_headline)
-        predicted = predictions_frame(self.predict(texts, config))
+        texts = classifier_inputs(statements, self.settings.headline != "off")
+        alone = (
+            statements.get_column("text").to_list() if self.settings.headline == "blend" else None
+        )
+        predicted = predictions_frame(self.predict(texts, config, alone))
         return positions_from_predictions(statements, predicted, config)
 
 

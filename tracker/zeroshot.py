@@ -79,6 +79,6 @@ class ZeroShotStanceModel:
 
     def classify(self, statements: pl.DataFrame, config: PositionsConfig) -> pl.DataFrame:
         check_frame(statements, STATEMENTS, "statements")
-        texts = classifier_inputs(statements, self.settings.with_headline)
+        texts = classifier_inputs(statements, self.settings.headline != "off")
         predicted = predictions_frame(self.predict(texts, config))
         return positions_from_predictions(statements, predicted, config)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tracker.classify import ClassifierSettings
+from tracker.classify import ClassifierSettings, HeadlineMode
 from tracker.cli import reports_errors
 from tracker.cli._options import pages_argument, positions_option, year_option
 from tracker.config import read_positions
@@ -56,6 +56,14 @@ from tracker.config import read_positions
     show_default=True,
     help="Confidence below which the classifier abstains.",
 )
+@click.option(
+    "--headline",
+    type=click.Choice(["blend", "prefix", "off"]),
+    default=ClassifierSettings.headline,
+    show_default=True,
+    help="How a statement is read with its post's headline: both readings averaged "
+    "(blend), after the headline only (prefix), or alone (off).",
+)
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
 @reports_errors
 def command(
@@ -68,6 +76,7 @@ def command(
     device: str,
     batch_size: int,
     threshold: float,
+    headline: HeadlineMode,
     quiet: bool,
 ) -> None:
     """Parse PAGES (files or folders), attribute statements, classify stances and build
@@ -88,6 +97,7 @@ def command(
                 device=device,
                 batch_size=batch_size,
                 threshold=threshold,
+                headline=headline,
                 cache_path=out / "cache" / "embeddings.npz",
             ),
         ),

@@ -2,25 +2,26 @@
 
 The model is a sentence encoder (all-MiniLM-L6-v2, see tracker.embed) with one
 logistic-regression head per issue over the issue's stances plus "none". `tracker train
---tune` (the default) first fine-tunes the encoder on the training labels
-(tracker.finetune: cross-entropy, three runs averaged); the tuned layers ship in the
-artifact as int8 deltas from the pretrained weights. `--no-tune` keeps the encoder
-frozen (seconds instead of minutes to train). The training data are
+--tune` (the default) also fine-tunes a copy of the encoder on the training labels
+(tracker.finetune: cross-entropy, three runs averaged); its tuned layers ship in the
+artifact as int8 deltas from the pretrained weights. `--no-tune` keeps only the frozen
+encoder (seconds instead of minutes to train). The training data are
 tracker/data/training*.yaml (written for this project) and the examples of
 positions.yaml, so adding an issue or a stance needs YAML only, then `tracker train`.
 
-Each prediction carries the head's probability as its confidence; below the threshold
-the classifier abstains. Several statements of one actor on one issue in one post are
+The shipped artifact holds two members, the tuned encoder and the frozen one, and the
+classifier averages their probabilities; it also reads each body statement twice, after
+its post's headline and alone, and averages those (ClassifierSettings.headline). Each
+prediction carries the averaged probability as its confidence; below the threshold the
+classifier abstains. Several statements of one actor on one issue in one post are
 reduced to the most confident one: one row per (post, actor, issue).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
@@ -29,18 +30,12 @@ import numpy as np
 import polars as pl
 import yaml
 
+from tracker.artifact import StanceHead, read_artifact
 from tracker.config import PositionsConfig
 from tracker.embed import MODEL_ID, EmbeddingCache, SentenceEncoder
 from tracker.errors import ConfigError, ModelError
-from tracker.finetune import (
-    FinetuneSettings,
-    WeightDelta,
-    apply_weights,
-    finetune,
-    weights_digest,
-)
+from tracker.finetune import FinetuneSettings, apply_weights, finetune, weights_digest
 from tracker.schemas import POSITIONS, STATEMENTS, check_frame
-from tracker.storage import atomic_write
 
 DATA = Path(__file__).resolve().parent / "data"
 TRAINING_PATH = DATA / "training.yaml"
@@ -153,99 +148,6 @@ def training_hash(config: PositionsConfig, examples: Sequence[TrainingExample]) 
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-# ---- the head --------------------------------------------------------------------------
-
-
-@dataclass
-class StanceHead:
-    """One multinomial logistic regression per issue over (stances + none)."""
-
-    classes: dict[str, list[str]]
-    coef: dict[str, np.ndarray]
-    intercept: dict[str, np.ndarray]
-    model_id: str
-    training_hash: str
-    seed: int
-    # Tuned encoder layers as deltas from the pretrained weights (parameter name ->
-    # int8 delta); empty: frozen encoder.
-    encoder_weights: dict[str, WeightDelta] = field(default_factory=dict)
-
-    def probabilities(self, vectors: np.ndarray) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
-        for issue, classes in self.classes.items():
-            logits = vectors @ self.coef[issue].T + self.intercept[issue]
-            if len(classes) == 2 and logits.shape[1] == 1:
-                logits = np.hstack([-logits, logits])
-            logits -= logits.max(axis=1, keepdims=True)
-            exp = np.exp(logits)
-            out[issue] = exp / exp.sum(axis=1, keepdims=True)
-        return out
-
-    def digest(self) -> str:
-        """What identifies the head's predictions, without compressing the artifact
-        (to_bytes deflates megabytes of encoder deltas: too slow for every load)."""
-        digest = hashlib.sha256(json.dumps(self.classes, sort_keys=True).encode())
-        for issue in sorted(self.classes):
-            digest.update(np.ascontiguousarray(self.coef[issue], dtype=np.float32).tobytes())
-            digest.update(np.ascontiguousarray(self.intercept[issue], dtype=np.float32).tobytes())
-        digest.update(f"{self.model_id}|{weights_digest(self.encoder_weights)}".encode())
-        return digest.hexdigest()
-
-    def to_bytes(self) -> bytes:
-        arrays: dict[str, np.ndarray] = {}
-        for issue in self.classes:
-            arrays[f"coef__{issue}"] = self.coef[issue].astype(np.float32)
-            arrays[f"intercept__{issue}"] = self.intercept[issue].astype(np.float32)
-        for name, delta in self.encoder_weights.items():
-            arrays[f"encoder__{name}"] = delta.values
-            arrays[f"encoder_scale__{name}"] = delta.scale
-        meta = {
-            "encoder_weights": sorted(self.encoder_weights),
-            "classes": self.classes,
-            "model_id": self.model_id,
-            "training_hash": self.training_hash,
-            "seed": self.seed,
-        }
-        arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
-        # An .npz written by hand with fixed zip timestamps: the same head gives the same
-        # bytes (numpy's savez stamps the current time into the archive).
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, array in arrays.items():
-                entry = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                content = io.BytesIO()
-                np.lib.format.write_array(content, np.asanyarray(array), allow_pickle=False)
-                archive.writestr(entry, content.getvalue())
-        return buffer.getvalue()
-
-    @classmethod
-    def from_bytes(cls, data: bytes, source: str) -> StanceHead:
-        try:
-            with np.load(io.BytesIO(data), allow_pickle=False) as stored:
-                meta = json.loads(str(stored["meta"]))
-                classes = {k: list(v) for k, v in meta["classes"].items()}
-                coef = {issue: stored[f"coef__{issue}"] for issue in classes}
-                intercept = {issue: stored[f"intercept__{issue}"] for issue in classes}
-                tuned = {
-                    n: WeightDelta(stored[f"encoder__{n}"], stored[f"encoder_scale__{n}"])
-                    for n in meta.get("encoder_weights", [])
-                }
-        except (OSError, KeyError, ValueError) as error:
-            raise ModelError(
-                f"{source}: not a stance model artifact ({error}); rebuild it with `tracker train`"
-            ) from None
-        return cls(
-            classes,
-            coef,
-            intercept,
-            meta["model_id"],
-            meta["training_hash"],
-            meta["seed"],
-            tuned,
-        )
-
-
 def train_head(
     config: PositionsConfig,
     examples: Sequence[TrainingExample],
@@ -279,40 +181,52 @@ def train_head(
 
 
 class StanceModel:
-    """Encoder + heads; implements StanceClassifier."""
+    """Encoders + heads; implements StanceClassifier. With several members (the shipped
+    artifact holds the tuned and the frozen encoder), their probabilities are averaged."""
 
     def __init__(
-        self,
-        head: StanceHead,
-        settings: ClassifierSettings | None = None,
-        encoder_factory: Callable[[], SentenceEncoder] | None = None,
+        self, heads: StanceHead | Sequence[StanceHead], settings: ClassifierSettings | None = None
     ) -> None:
-        self.head = head
+        self.heads = [heads] if isinstance(heads, StanceHead) else list(heads)
+        if not self.heads or any(h.classes != self.heads[0].classes for h in self.heads):
+            raise ModelError("the model's members must share their issues and stances")
+        self.classes = self.heads[0].classes
         self.settings = settings or ClassifierSettings()
-        self._encoder: SentenceEncoder | None = None
-        self._factory = encoder_factory or self._load_encoder
-        self.cache = EmbeddingCache(self.settings.cache_path, head.model_id)
-        digest = hashlib.sha256(head.digest().encode())
+        self._encoders: dict[int, SentenceEncoder] = {}
+        self.cache = EmbeddingCache(self.settings.cache_path, self.heads[0].model_id)
+        digest = hashlib.sha256("|".join(head.digest() for head in self.heads).encode())
         digest.update(f"{self.settings.threshold}|{self.settings.headline}".encode())
         self.fingerprint = f"minilm-head-{digest.hexdigest()[:16]}"
 
-    def _load_encoder(self) -> SentenceEncoder:
-        encoder = SentenceEncoder(device=self.settings.device, batch_size=self.settings.batch_size)
-        if self.head.encoder_weights:
-            apply_weights(encoder, self.head.encoder_weights)
-        return encoder
+    def encoder(self, member: int = 0) -> SentenceEncoder:
+        """The member's encoder, loaded on first use."""
+        if member not in self._encoders:
+            encoder = SentenceEncoder(
+                device=self.settings.device, batch_size=self.settings.batch_size
+            )
+            if self.heads[member].encoder_weights:
+                apply_weights(encoder, self.heads[member].encoder_weights)
+            self._encoders[member] = encoder
+        return self._encoders[member]
 
-    @property
-    def encoder(self) -> SentenceEncoder:
-        if self._encoder is None:
-            self._encoder = self._factory()
-        return self._encoder
+    def load_encoders(self) -> None:
+        for member in range(len(self.heads)):
+            self.encoder(member)
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        keys_missing = any(self.cache.key(t) not in self.cache.vectors for t in texts)
-        vectors = self.cache.embed(texts, self.encoder if keys_missing else None)
+    def embed(self, texts: Sequence[str], member: int = 0) -> np.ndarray:
+        model_id = self.heads[member].model_id
+        missing = any(self.cache.key(t, model_id) not in self.cache.vectors for t in texts)
+        vectors = self.cache.embed(texts, self.encoder(member) if missing else None, model_id)
         self.cache.save()
         return vectors
+
+    def probabilities(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Per issue, a (texts x classes) matrix: the members' probabilities averaged."""
+        total: dict[str, np.ndarray] = {}
+        for member, head in enumerate(self.heads):
+            for issue, matrix in head.probabilities(self.embed(texts, member)).items():
+                total[issue] = total[issue] + matrix if issue in total else matrix
+        return {issue: matrix / len(self.heads) for issue, matrix in total.items()}
 
     def predict_texts(
         self, texts: Sequence[str], alone: Sequence[str] | None = None
@@ -320,13 +234,13 @@ class StanceModel:
         """For each text: issue -> (stance, confidence), only where it does not abstain.
         With `alone` (the same statements without their headline), the probabilities of
         the two readings are averaged."""
-        probabilities = self.head.probabilities(self.embed(texts))
+        probabilities = self.probabilities(texts)
         if alone is not None:
-            second = self.head.probabilities(self.embed(alone))
+            second = self.probabilities(alone)
             probabilities = {issue: (m + second[issue]) / 2 for issue, m in probabilities.items()}
         out: list[dict[str, tuple[str, float]]] = [{} for _ in texts]
         for issue, matrix in probabilities.items():
-            classes = self.head.classes[issue]
+            classes = self.classes[issue]
             best = matrix.argmax(axis=1)
             for row, column in enumerate(best):
                 stance, confidence = classes[column], float(matrix[row, column])
@@ -430,17 +344,6 @@ def _short_hash(text: str) -> str:
     return "p-" + hashlib.sha256(text.encode()).hexdigest()[:14]
 
 
-def read_artifact(path: Path) -> StanceHead:
-    if not path.exists():
-        raise ModelError(f"{path}: model artifact not found; build it with `tracker train`")
-    return StanceHead.from_bytes(path.read_bytes(), str(path))
-
-
-def write_artifact(head: StanceHead, path: Path) -> Path:
-    data = head.to_bytes()
-    return atomic_write(path, lambda stream: stream.write(data))
-
-
 def load_classifier(
     path: Path | None = None, settings: ClassifierSettings | None = None
 ) -> StanceClassifier:
@@ -471,20 +374,20 @@ def train_classifier(
     encoder: SentenceEncoder | None = None,
     cache_path: Path | None = None,
     tuning: FinetuneSettings | None = None,
-) -> StanceHead:
-    """Tune the encoder's top layers (unless `tuning` is None), embed the training
-    examples and fit the heads (deterministic for a seed)."""
+) -> list[StanceHead]:
+    """The model's members, deterministic for a seed: a head on the frozen encoder and,
+    unless `tuning` is None, first a head on the encoder fine-tuned on the same labels."""
     examples = training_examples(config, training_text)
     texts = [e.text for e in examples]
     encoder = encoder or SentenceEncoder()
+    cache = EmbeddingCache(cache_path)
+    frozen = train_head(config, examples, cache.embed(texts, encoder), seed=seed)
+    cache.save()
     if tuning is None:
-        cache = EmbeddingCache(cache_path)
-        vectors = cache.embed(texts, encoder)
-        cache.save()
-        return train_head(config, examples, vectors, seed=seed)
+        return [frozen]
     weights = finetune(encoder, texts, class_indexes(config, examples), seed=seed, settings=tuning)
     # The tuned encoder separates the classes: a weaker prior suits it (C=1 on dev).
-    head = train_head(config, examples, encoder.encode(texts), seed=seed, regularisation=1.0)
-    head.encoder_weights = weights
-    head.model_id = f"{MODEL_ID}+tuned-{weights_digest(weights)}"
-    return head
+    tuned = train_head(config, examples, encoder.encode(texts), seed=seed, regularisation=1.0)
+    tuned.encoder_weights = weights
+    tuned.model_id = f"{MODEL_ID}+tuned-{weights_digest(weights)}"
+    return [tuned, frozen]

@@ -129,12 +129,17 @@ class EmbeddingCache:
                 keys, matrix = stored["keys"], stored["vectors"]
             self.vectors = {str(key): matrix[row] for row, key in enumerate(keys)}
 
-    def key(self, text: str) -> str:
-        return hashlib.sha256(f"{self.model_id}\0{text}".encode()).hexdigest()[:32]
+    def key(self, text: str, model_id: str | None = None) -> str:
+        """The cache key of `text` under this cache's model, or under `model_id` (one file
+        can hold the embeddings of several encoders)."""
+        model = self.model_id if model_id is None else model_id
+        return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()[:32]
 
-    def embed(self, texts: Sequence[str], encoder: SentenceEncoder | None) -> np.ndarray:
+    def embed(
+        self, texts: Sequence[str], encoder: SentenceEncoder | None, model_id: str | None = None
+    ) -> np.ndarray:
         """Embeddings of `texts`, encoding only those not cached (encoder loaded lazily)."""
-        keys = [self.key(text) for text in texts]
+        keys = [self.key(text, model_id) for text in texts]
         missing = sorted(
             {k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}.items()
         )

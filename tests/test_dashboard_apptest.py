@@ -189,15 +189,13 @@ def test_filter_evidence_by_confidence_and_dates(workspace: tuple[Path, Path]) -
 def test_dashboard_command_binds_to_localhost_by_default(
     workspace: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import subprocess
-
     from click.testing import CliRunner
 
-    from tracker.cli import main
+    from tracker.cli import dashboard, main
 
     data, _positions = workspace
     calls: list[list[str]] = []
-    monkeypatch.setattr(subprocess, "run", lambda args, **_: calls.append(list(args)))
+    monkeypatch.setattr(dashboard, "run_server", lambda args, env: calls.append(list(args)))
     result = CliRunner().invoke(main, ["dashboard", "--data", str(data), "--port", "8765"])
     assert result.exit_code == 0, result.output
     args = calls[0]

@@ -63,10 +63,14 @@ def command(data_dir: Path, positions_path: Path, port: int, host: str) -> None:
         "--browser.gatherUsageStats",
         "false",
     ]
+    run_server(args, env)
+
+
+def run_server(args: list[str], env: dict[str, str]) -> None:
+    """Become the server (POSIX) rather than its parent: a SIGTERM from a supervisor then
+    stops the server itself instead of leaving it orphaned."""
     if os.name == "posix":
-        # Become the server rather than its parent: a SIGTERM from a supervisor (or a test)
-        # then stops the server itself instead of orphaning it.
         sys.stdout.flush()  # exec discards what Python has not written yet
-        os.execve(sys.executable, args, env)
+        os.execve(args[0], args, env)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is the way to stop it
         subprocess.run(args, env=env, check=False)

@@ -216,9 +216,7 @@ class StanceModel:
     def embed(self, texts: Sequence[str], member: int = 0) -> np.ndarray:
         model_id = self.heads[member].model_id
         missing = any(self.cache.key(t, model_id) not in self.cache.vectors for t in texts)
-        vectors = self.cache.embed(texts, self.encoder(member) if missing else None, model_id)
-        self.cache.save()
-        return vectors
+        return self.cache.embed(texts, self.encoder(member) if missing else None, model_id)
 
     def probabilities(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Per issue, a (texts x classes) matrix: the members' probabilities averaged."""
@@ -238,6 +236,7 @@ class StanceModel:
         if alone is not None:
             second = self.probabilities(alone)
             probabilities = {issue: (m + second[issue]) / 2 for issue, m in probabilities.items()}
+        self.cache.save()  # once per call: the file holds every vector seen so far
         out: list[dict[str, tuple[str, float]]] = [{} for _ in texts]
         for issue, matrix in probabilities.items():
             classes = self.classes[issue]

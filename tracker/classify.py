@@ -58,7 +58,7 @@ class ClassifierSettings:
     # its words to statements on other matters. "blend" averages the probabilities of
     # the statement read after the headline and read alone ("prefix": after the headline
     # only; "off": alone only). On the seed pages blending beat the prefix alone for
-    # three of four trained models (README, "Reading the headline").
+    # six of eight models compared (README, "How the model was chosen").
     headline: HeadlineMode = "blend"
 
 

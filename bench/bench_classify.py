@@ -19,10 +19,11 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import get_args
 
 import polars as pl
 
-from tracker.classify import ClassifierSettings, load_classifier, training_examples
+from tracker.classify import ClassifierSettings, HeadlineMode, load_classifier, training_examples
 from tracker.config import DEFAULT_POSITIONS, read_positions
 from tracker.embed import fast_bf16
 from tracker.schemas import STATEMENTS
@@ -54,7 +55,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--headline", choices=["blend", "prefix", "off"], default="blend")
+    parser.add_argument("--headline", choices=get_args(HeadlineMode), default="blend")
     args = parser.parse_args()
     config = read_positions(DEFAULT_POSITIONS)
     base = [example.text for example in training_examples(config)]

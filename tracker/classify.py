@@ -214,9 +214,7 @@ class StanceModel:
             self.encoder(member)
 
     def embed(self, texts: Sequence[str], member: int = 0) -> np.ndarray:
-        model_id = self.heads[member].model_id
-        missing = any(self.cache.key(t, model_id) not in self.cache.vectors for t in texts)
-        return self.cache.embed(texts, self.encoder(member) if missing else None, model_id)
+        return self.cache.embed(texts, lambda: self.encoder(member), self.heads[member].model_id)
 
     def probabilities(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Per issue, a (texts x classes) matrix: the members' probabilities averaged."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -136,9 +136,13 @@ class EmbeddingCache:
         return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()[:32]
 
     def embed(
-        self, texts: Sequence[str], encoder: SentenceEncoder | None, model_id: str | None = None
+        self,
+        texts: Sequence[str],
+        encoder: SentenceEncoder | Callable[[], SentenceEncoder] | None,
+        model_id: str | None = None,
     ) -> np.ndarray:
-        """Embeddings of `texts`, encoding only those not cached (encoder loaded lazily)."""
+        """Embeddings of `texts`, encoding only those not cached. `encoder` may be a
+        function that loads one: it is called only when some text is missing."""
         keys = [self.key(text, model_id) for text in texts]
         missing = sorted(
             {k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}.items()
@@ -146,6 +150,8 @@ class EmbeddingCache:
         if missing:
             if encoder is None:
                 raise ModelError("texts to embed are not cached and no encoder was given")
+            if callable(encoder):
+                encoder = encoder()
             encoded = encoder.encode([text for _, text in missing])
             for (key, _), vector in zip(missing, encoded, strict=True):
                 self.vectors[key] = vector

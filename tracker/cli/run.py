@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import click
 
@@ -58,7 +59,7 @@ from tracker.config import read_positions
 )
 @click.option(
     "--headline",
-    type=click.Choice(["blend", "prefix", "off"]),
+    type=click.Choice(get_args(HeadlineMode)),
     default=ClassifierSettings.headline,
     show_default=True,
     help="How a statement is read with its post's headline: both readings averaged "

@@ -24,8 +24,8 @@ from typing import get_args
 import polars as pl
 
 from tracker.classify import ClassifierSettings, HeadlineMode, load_classifier, training_examples
+from tracker.classify.embed import fast_bf16
 from tracker.config import DEFAULT_POSITIONS, read_positions
-from tracker.embed import fast_bf16
 from tracker.schemas import STATEMENTS
 
 

@@ -16,8 +16,6 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from own_words import seed_shingles, shingles
 
-from tracker.artifact import StanceHead, artifact_bytes, heads_from_bytes, read_artifact
-from tracker.baseline import baseline_stance
 from tracker.classify import (
     DEFAULT_ARTIFACT,
     ClassifierSettings,
@@ -31,11 +29,13 @@ from tracker.classify import (
     training_examples,
     training_hash,
 )
+from tracker.classify.artifact import StanceHead, artifact_bytes, heads_from_bytes, read_artifact
+from tracker.classify.baseline import baseline_stance
+from tracker.classify.embed import EmbeddingCache
+from tracker.classify.finetune import WeightDelta
 from tracker.cli import main
 from tracker.config import DEFAULT_POSITIONS, read_positions
-from tracker.embed import EmbeddingCache
 from tracker.errors import ConfigError, ModelError
-from tracker.finetune import WeightDelta
 from tracker.schemas import POSITIONS, STATEMENTS
 
 CONFIG = read_positions(DEFAULT_POSITIONS)
@@ -272,8 +272,13 @@ def test_weight_deltas_round_to_within_half_a_step(units: np.ndarray) -> None:
 
 @pytest.mark.slow
 def test_encoder_tuning_is_deterministic_with_a_seed_and_moves_only_the_top_layers() -> None:
-    from tracker.embed import SentenceEncoder
-    from tracker.finetune import FinetuneSettings, apply_weights, finetune, tuned_parameter_names
+    from tracker.classify.embed import SentenceEncoder
+    from tracker.classify.finetune import (
+        FinetuneSettings,
+        apply_weights,
+        finetune,
+        tuned_parameter_names,
+    )
 
     examples = training_examples(CONFIG)[:48]
     texts = [e.text for e in examples]

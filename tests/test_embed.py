@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tracker.embed import MODEL_ID, EmbeddingCache, SentenceEncoder
+from tracker.classify.embed import MODEL_ID, EmbeddingCache, SentenceEncoder
 from tracker.errors import ModelError
 
 

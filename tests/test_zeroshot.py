@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 
 from tracker.classify import ClassifierSettings, load_classifier
+from tracker.classify.zeroshot import ZeroShotStanceModel
 from tracker.config import DEFAULT_POSITIONS, read_positions
 from tracker.errors import ModelError
 from tracker.schemas import POSITIONS, STATEMENTS
-from tracker.zeroshot import ZeroShotStanceModel
 
 CONFIG = read_positions(DEFAULT_POSITIONS)
 WORDS = [

@@ -44,9 +44,9 @@ def command(
     F1 (as ../shared/tools/score.py does) with the stances found on detected items.
     --statements FILE: per issue, macro-F1 over its stances plus "no position", with a
     confusion matrix."""
-    from tracker.baseline import baseline_predict
     from tracker.classify import load_classifier, positions_from_predictions, predictions_frame
-    from tracker.evaluate import (
+    from tracker.classify.baseline import baseline_predict
+    from tracker.classify.evaluate import (
         format_page_scores,
         format_statement_scores,
         read_statements,

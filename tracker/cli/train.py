@@ -39,9 +39,9 @@ def command(
 ) -> None:
     """Train the stance classifier (sentence encoders + one head per issue) and write a
     small artifact. The same inputs and seed give the same artifact."""
-    from tracker.artifact import write_artifact
     from tracker.classify import DEFAULT_ARTIFACT, train_classifier
-    from tracker.finetune import FinetuneSettings
+    from tracker.classify.artifact import write_artifact
+    from tracker.classify.finetune import FinetuneSettings
 
     config = read_positions(positions_path)
     text = training_path.read_text(encoding="utf-8") if training_path else None

@@ -1,7 +1,7 @@
 """The stance model artifact: one or more heads, each with its encoder's tuned deltas.
 
 A member is a sentence encoder (pretrained, or pretrained plus int8 deltas, see
-tracker.finetune) with one logistic-regression head per issue. The shipped artifact holds
+tracker.classify.finetune) with one logistic-regression head per issue. The shipped artifact holds
 two members, the fine-tuned encoder and the frozen one, whose probabilities the classifier
 averages (README, "How the model was chosen"). One file, written by hand as an .npz with
 fixed zip timestamps, so the same members give the same bytes.
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tracker.classify.finetune import WeightDelta, weights_digest
 from tracker.errors import ModelError
-from tracker.finetune import WeightDelta, weights_digest
 from tracker.storage import atomic_write
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from tracker.classify import (
+from tracker.classify.frames import (
     ClassifierSettings,
     classifier_inputs,
     positions_from_predictions,

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tracker.embed import SentenceEncoder, mean_pool
+from tracker.classify.embed import SentenceEncoder, mean_pool
 
 if TYPE_CHECKING:
     import torch

@@ -1,0 +1,161 @@
+"""Training data (tracker/data/training*.yaml and positions.yaml) and the heads fitted on it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from tracker.classify.artifact import StanceHead
+from tracker.classify.embed import MODEL_ID, EmbeddingCache, SentenceEncoder
+from tracker.classify.finetune import FinetuneSettings, finetune, weights_digest
+from tracker.classify.frames import NONE
+from tracker.config import PositionsConfig
+from tracker.errors import ConfigError, ModelError
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TRAINING_PATH = DATA / "training.yaml"
+
+
+@dataclass(frozen=True)
+class TrainingExample:
+    text: str
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def read_training(text: str, config: PositionsConfig, source: str) -> list[TrainingExample]:
+    """Parse training.yaml (issue -> stance -> texts; `none`; `multi` and `labelled`: lists
+    of {text, labels}), checked against the issues of positions.yaml."""
+    data = yaml.safe_load(text) or {}
+    if not isinstance(data, dict):
+        raise ConfigError(source, [f"{source}: (top level): expected a mapping of issues"])
+    problems: list[str] = []
+    examples: list[TrainingExample] = []
+    for key, value in data.items():
+        if key == "none":
+            examples.extend(TrainingExample(str(item)) for item in value or [])
+        elif key in ("multi", "labelled"):
+            for index, item in enumerate(value or []):
+                labels = {str(k): str(v) for k, v in (item.get("labels") or {}).items()}
+                for issue, stance in labels.items():
+                    _check_label(config, issue, stance, f"{key}[{index}]", source, problems)
+                examples.append(TrainingExample(str(item["text"]), labels))
+        elif key not in config.issue_by_id:
+            problems.append(f"{source}: {key}: unknown issue: add it to positions.yaml first")
+        else:
+            for stance, texts in (value or {}).items():
+                _check_label(config, key, str(stance), f"{key}.{stance}", source, problems)
+                examples.extend(TrainingExample(str(t), {key: str(stance)}) for t in texts or [])
+    if problems:
+        raise ConfigError(source, problems)
+    return examples
+
+
+def _check_label(
+    config: PositionsConfig, issue: str, stance: str, where: str, source: str, problems: list[str]
+) -> None:
+    if issue not in config.issue_by_id:
+        problems.append(f"{source}: {where}: unknown issue {issue!r}")
+    elif stance not in config.issue_by_id[issue].stance_ids:
+        known = ", ".join(config.issue_by_id[issue].stance_ids)
+        problems.append(f"{source}: {where}: unknown stance {stance!r}: use one of {known}")
+
+
+def training_examples(
+    config: PositionsConfig, training_text: str | None = None
+) -> list[TrainingExample]:
+    """tracker/data/training*.yaml (or the given text) plus the stance and off-topic
+    examples of positions.yaml."""
+    if training_text is not None:
+        examples = read_training(training_text, config, "training text")
+    else:
+        examples = []
+        for path in sorted(DATA.glob("training*.yaml")):
+            examples.extend(read_training(path.read_text("utf-8"), config, str(path)))
+    for issue in config.issues:
+        for stance in issue.stances:
+            examples.extend(TrainingExample(t, {issue.id: stance.id}) for t in stance.examples)
+        examples.extend(TrainingExample(t) for t in issue.off_topic_examples)
+    return examples
+
+
+def training_hash(config: PositionsConfig, examples: Sequence[TrainingExample]) -> str:
+    payload = json.dumps(
+        {
+            "issues": {issue.id: issue.stance_ids for issue in config.issues},
+            "examples": [(e.text, sorted(e.labels.items())) for e in examples],
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def train_head(
+    config: PositionsConfig,
+    examples: Sequence[TrainingExample],
+    vectors: np.ndarray,
+    *,
+    seed: int = 0,
+    regularisation: float = 4.0,
+) -> StanceHead:
+    """Fit one head per issue; every example not labelled for an issue is its "none"."""
+    from sklearn.linear_model import LogisticRegression
+
+    classes: dict[str, list[str]] = {}
+    coef: dict[str, np.ndarray] = {}
+    intercept: dict[str, np.ndarray] = {}
+    for issue in config.issues:
+        labels = [example.labels.get(issue.id, NONE) for example in examples]
+        present = [s for s in [*issue.stance_ids, NONE] if s in labels]
+        if len(present) < 2:
+            raise ModelError(f"issue {issue.id}: needs training examples of at least one stance")
+        model = LogisticRegression(
+            C=regularisation, class_weight="balanced", max_iter=2000, random_state=seed
+        )
+        model.fit(vectors, labels)
+        classes[issue.id] = [str(c) for c in model.classes_]
+        coef[issue.id] = model.coef_
+        intercept[issue.id] = model.intercept_
+    return StanceHead(classes, coef, intercept, MODEL_ID, training_hash(config, examples), seed)
+
+
+def class_indexes(
+    config: PositionsConfig, examples: Sequence[TrainingExample]
+) -> dict[str, list[int]]:
+    """Per issue, each example's class as an index into (the issue's stances, none)."""
+    return {
+        issue.id: [[*issue.stance_ids, NONE].index(e.labels.get(issue.id, NONE)) for e in examples]
+        for issue in config.issues
+    }
+
+
+def train_classifier(
+    config: PositionsConfig,
+    *,
+    seed: int = 0,
+    training_text: str | None = None,
+    encoder: SentenceEncoder | None = None,
+    cache_path: Path | None = None,
+    tuning: FinetuneSettings | None = None,
+) -> list[StanceHead]:
+    """The model's members, deterministic for a seed: a head on the frozen encoder and,
+    unless `tuning` is None, first a head on the encoder fine-tuned on the same labels."""
+    examples = training_examples(config, training_text)
+    texts = [e.text for e in examples]
+    encoder = encoder or SentenceEncoder()
+    cache = EmbeddingCache(cache_path)
+    frozen = train_head(config, examples, cache.embed(texts, encoder), seed=seed)
+    cache.save()
+    if tuning is None:
+        return [frozen]
+    weights = finetune(encoder, texts, class_indexes(config, examples), seed=seed, settings=tuning)
+    # The tuned encoder separates the classes: a weaker prior suits it (C=1 on dev).
+    tuned = train_head(config, examples, encoder.encode(texts), seed=seed, regularisation=1.0)
+    tuned.encoder_weights = weights
+    tuned.model_id = f"{MODEL_ID}+tuned-{weights_digest(weights)}"
+    return [tuned, frozen]

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DATA ?= data/demo
 PORT ?= 8501
 
-.PHONY: run build test lint bench clean
+.PHONY: run build test check lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,10 +15,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 build: $(STAMP)
-	$(BIN)/tracker run demo/pages --out $(DATA)
+	$(BIN)/tracker run demo/pages --positions demo/positions.yaml --out $(DATA)
 
 run: build
-	$(BIN)/tracker dashboard --data $(DATA) --port $(PORT)
+	$(BIN)/tracker dashboard --data $(DATA) --positions demo/positions.yaml --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check tracker tests dashboards bench
@@ -27,6 +27,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The inner loop: lint, then the tests that load no model and start no browser.
+check: lint
+	$(BIN)/pytest -m 'not slow and not browser' -x -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -37,7 +37,7 @@ from tracker.views import (
 PAGES = ["Overview", "Issue timeline", "Actor profile", "Shift log", "Evidence explorer", "Review"]
 MAX_POINTS = 1500  # points drawn per chart; the newest win
 MAX_ROWS = 500  # table rows handed to the browser
-DATA_DIR = Path(os.environ.get("TRACKER_DATA", "data/demo"))
+DATA_DIR = Path(os.environ.get("TRACKER_DATA", "data"))
 POSITIONS_PATH = Path(os.environ.get("TRACKER_POSITIONS", str(DEFAULT_POSITIONS)))
 
 st.set_page_config(page_title="Stance tracker", layout="wide")

@@ -9,9 +9,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 from datadir import build_data_dir
+from paths import DEMO_POSITIONS
 from streamlit.testing.v1 import AppTest
 
-from tracker.config import DEFAULT_POSITIONS, read_positions
+from tracker.config import read_positions
 from tracker.views import EvidenceFilter, filter_evidence, highlighted_body
 
 APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
@@ -20,7 +21,7 @@ APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
 @pytest.fixture()
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     positions = tmp_path / "positions.yaml"
-    shutil.copy(DEFAULT_POSITIONS, positions)
+    shutil.copy(DEMO_POSITIONS, positions)
     data = build_data_dir(tmp_path / "data", positions)
     monkeypatch.setenv("TRACKER_DATA", str(data))
     monkeypatch.setenv("TRACKER_POSITIONS", str(positions))
@@ -96,7 +97,7 @@ def test_review_form_writes_positions_yaml_and_updates_series(
         date(2025, 9, 1),
         "https://example.org/statement",
     )
-    assert "# positions.yaml" in positions.read_text(encoding="utf-8")  # comments kept
+    assert "# demo/positions.yaml" in positions.read_text(encoding="utf-8")  # comments kept
     assert (positions.parent / "positions.yaml.bak").exists()
     shifts = pl.read_parquet(data / "shifts.parquet").filter(
         (pl.col("actor") == "keir_starmer") & (pl.col("issue") == "troops_on_ground")

@@ -16,9 +16,8 @@ from urllib.parse import quote
 
 import pytest
 from datadir import build_data_dir
+from paths import DEMO_POSITIONS
 from websockets.sync.client import connect
-
-from tracker.config import DEFAULT_POSITIONS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -46,7 +45,7 @@ def free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("browser")
     positions = root / "positions.yaml"
-    shutil.copy(DEFAULT_POSITIONS, positions)
+    shutil.copy(DEMO_POSITIONS, positions)
     data = build_data_dir(root / "data", positions)
     port = free_port()
     process = subprocess.Popen(

@@ -9,8 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 from datadir import build_data_dir
+from paths import DEMO_POSITIONS
 
-from tracker.config import DEFAULT_POSITIONS, load_positions
+from tracker.config import load_positions
 from tracker.errors import ConfigError
 from tracker.review import add_curated_position, mark_wrong
 from tracker.series import series_from_data_dir
@@ -44,7 +45,7 @@ wrong: []
 @pytest.fixture()
 def positions_file(tmp_path: Path) -> Path:
     path = tmp_path / "positions.yaml"
-    shutil.copy(DEFAULT_POSITIONS, path)
+    shutil.copy(DEMO_POSITIONS, path)
     return path
 
 
@@ -139,7 +140,7 @@ def test_mark_wrong_drops_the_observation(tmp_path: Path, positions_file: Path) 
 
 
 def test_an_unknown_position_id_is_named_in_the_error(tmp_path: Path) -> None:
-    data = build_data_dir(tmp_path / "data", DEFAULT_POSITIONS)
+    data = build_data_dir(tmp_path / "data", DEMO_POSITIONS)
     positions = pl.read_parquet(data / "positions.parquet")
     assert check_position_id(positions, " p-00000000000002 ") == "p-00000000000002"
     with pytest.raises(UnknownPositionError) as raised:

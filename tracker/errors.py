@@ -38,3 +38,27 @@ class ModelError(TrackerError):
 
 class DataDirError(TrackerError):
     """A data directory lacks a stage that a command needs."""
+
+
+class UnknownActorError(TrackerError):
+    """A command was given an actor id that neither positions.yaml nor the data has."""
+
+
+class StorageError(TrackerError):
+    """A file or folder could not be read or written (read-only, missing, not a folder)."""
+
+
+class DataDirBusyError(TrackerError):
+    """Another process holds the data directory's lock (a run or a review is writing)."""
+
+
+class ConcurrentEditError(TrackerError):
+    """A file changed between the moment it was read and the moment it was to be written."""
+
+
+class TrackerWarning(UserWarning):
+    """Something a person should know about that does not stop the command."""
+
+
+class ProjectError(TrackerError):
+    """A project's files cannot be found or written (positions file, starter, model)."""

@@ -8,20 +8,29 @@ from typing import Any
 
 import click
 
-from tracker.config import DEFAULT_POSITIONS
+from tracker.errors import ProjectError
+from tracker.project import DATA_DIR, POSITIONS_ENV, find_positions
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
+def _resolve_positions(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    try:
+        return find_positions(value)
+    except ProjectError as error:
+        raise click.UsageError(str(error), ctx) from None
+
+
 def positions_option(help: str) -> Decorator:
-    """--positions: the editor's positions.yaml, passed as `positions_path`."""
+    """--positions: the editor's positions.yaml, passed as `positions_path`; found from
+    the option, then $TRACKER_POSITIONS, then ./positions.yaml."""
     return click.option(
         "--positions",
         "positions_path",
         type=click.Path(path_type=Path),
-        default=DEFAULT_POSITIONS,
-        show_default=True,
-        help=help,
+        default=None,
+        callback=_resolve_positions,
+        help=f"{help} [default: ${POSITIONS_ENV}, else ./positions.yaml]",
     )
 
 
@@ -29,7 +38,7 @@ def year_option() -> Decorator:
     return click.option("--year", type=int, help="Year of pages whose dates omit it.")
 
 
-def data_dir_option(default: Path = Path("data/demo")) -> Decorator:
+def data_dir_option(default: Path = DATA_DIR) -> Decorator:
     """--data: a data directory written by `tracker run`, passed as `data_dir`."""
     return click.option(
         "--data",

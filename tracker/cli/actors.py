@@ -8,10 +8,11 @@ import click
 import polars as pl
 
 from tracker.cli import reports_errors
+from tracker.project import DATA_DIR
 
 
 @click.command("actors")
-@click.argument("data_dir", type=click.Path(path_type=Path), default=Path("data"))
+@click.argument("data_dir", type=click.Path(path_type=Path), default=DATA_DIR)
 @click.option("--new", "only_new", is_flag=True, help="Only speakers not in positions.yaml.")
 @reports_errors
 def command(data_dir: Path, only_new: bool) -> None:

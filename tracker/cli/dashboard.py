@@ -14,7 +14,6 @@ from tracker.cli import reports_errors
 from tracker.cli._options import data_dir_option, positions_option
 from tracker.errors import DataDirError, TrackerError
 
-APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 # Import the heavy libraries once, before Streamlit runs sessions in threads: two first
 # sessions importing pandas at the same time can see it half initialised.
 PRELOAD = (
@@ -40,8 +39,7 @@ def command(data_dir: Path, positions_path: Path, port: int, host: str) -> None:
         raise DataDirError(
             f"{data_dir} has no results: run `tracker run PAGES --out {data_dir}` first"
         )
-    if not APP.exists():
-        raise TrackerError(f"{APP} not found: run the dashboard from a clone of the repository")
+    app = dashboard_app()
     env = dict(
         os.environ,
         TRACKER_DATA=str(data_dir.resolve()),
@@ -53,7 +51,7 @@ def command(data_dir: Path, positions_path: Path, port: int, host: str) -> None:
         "-c",
         PRELOAD,
         "run",
-        str(APP),
+        str(app),
         "--server.headless",
         "true",
         "--server.address",
@@ -64,6 +62,19 @@ def command(data_dir: Path, positions_path: Path, port: int, host: str) -> None:
         "false",
     ]
     run_server(args, env)
+
+
+def dashboard_app() -> Path:
+    """The dashboard's entry script, found through the installed `dashboards` package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("dashboards")
+    if spec is None or spec.origin is None:
+        raise TrackerError("the dashboards package is not installed: reinstall stance-tracker")
+    app = Path(spec.origin).parent / "app.py"
+    if not app.is_file():
+        raise TrackerError(f"{app} not found: reinstall stance-tracker")
+    return app
 
 
 def run_server(args: list[str], env: dict[str, str]) -> None:

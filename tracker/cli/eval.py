@@ -11,6 +11,7 @@ from tracker.cli import reports_errors
 from tracker.cli._options import positions_option, year_option
 from tracker.config import read_positions
 from tracker.errors import TrackerError
+from tracker.project import model_for
 
 
 @click.command("eval")
@@ -55,7 +56,7 @@ def command(
     )
 
     config = read_positions(positions_path)
-    model = load_classifier(model_path)
+    model = load_classifier(model_for(positions_path, model_path))
     if statements_path:
         items = read_statements(statements_path.read_text(encoding="utf-8"))
         for name, predict in (

@@ -11,6 +11,7 @@ from tracker.classify import ClassifierSettings, HeadlineMode
 from tracker.cli import reports_errors
 from tracker.cli._options import pages_argument, positions_option, year_option
 from tracker.config import read_positions
+from tracker.project import DATA_DIR, MODEL_FILE, model_for
 
 
 @click.command("run")
@@ -18,7 +19,7 @@ from tracker.config import read_positions
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    default=Path("data"),
+    default=DATA_DIR,
     show_default=True,
     help="Data directory for the stages (parquet) and CSV copies.",
 )
@@ -28,7 +29,9 @@ from tracker.config import read_positions
     "--model",
     "model_path",
     type=click.Path(path_type=Path),
-    help="Classifier artifact (default: the one shipped with the package).",
+    help=f"Classifier artifact, or a folder holding an NLI model (default: the project's "
+    f"{MODEL_FILE} beside the positions file if `tracker train` wrote one, else the one "
+    "shipped with the package).",
 )
 @click.option(
     "--batch-pages",
@@ -93,7 +96,7 @@ def command(
         config,
         year=year,
         classifier=load_classifier(
-            model_path,
+            model_for(positions_path, model_path),
             ClassifierSettings(
                 device=device,
                 batch_size=batch_size,

@@ -10,6 +10,7 @@ import click
 from tracker.cli import reports_errors
 from tracker.cli._options import positions_option
 from tracker.config import read_positions
+from tracker.project import DATA_DIR
 from tracker.series import SeriesSettings
 
 
@@ -23,7 +24,7 @@ def _day(context: click.Context, parameter: click.Parameter, value: str | None) 
 
 
 @click.command("series")
-@click.argument("data_dir", type=click.Path(path_type=Path), default=Path("data"))
+@click.argument("data_dir", type=click.Path(path_type=Path), default=DATA_DIR)
 @positions_option("positions.yaml: curated positions and labels marked wrong are applied.")
 @click.option(
     "--min-confidence",

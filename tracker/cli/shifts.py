@@ -8,6 +8,7 @@ import click
 import polars as pl
 
 from tracker.cli import reports_errors
+from tracker.project import DATA_DIR
 
 HEADER = {
     "when": "when (UTC)",
@@ -80,7 +81,7 @@ def render(table: pl.DataFrame) -> list[str]:
 
 
 @click.command("shifts")
-@click.argument("data_dir", type=click.Path(path_type=Path), default=Path("data"))
+@click.argument("data_dir", type=click.Path(path_type=Path), default=DATA_DIR)
 @click.option("--actor", help="Only this actor (id).")
 @click.option("--issue", help="Only this issue (id).")
 @click.option(

@@ -9,6 +9,7 @@ import click
 from tracker.cli import reports_errors
 from tracker.cli._options import positions_option
 from tracker.config import read_positions
+from tracker.project import MODEL_FILE, project_model
 
 
 @click.command("train")
@@ -22,7 +23,8 @@ from tracker.config import read_positions
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the model artifact (default: the package's stance_head.npz).",
+    help=f"Where to write the model artifact (default: {MODEL_FILE} beside the positions "
+    "file, where `tracker run` finds it).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option(
@@ -39,7 +41,7 @@ def command(
 ) -> None:
     """Train the stance classifier (sentence encoders + one head per issue) and write a
     small artifact. The same inputs and seed give the same artifact."""
-    from tracker.classify import DEFAULT_ARTIFACT, train_classifier
+    from tracker.classify import train_classifier
     from tracker.classify.artifact import write_artifact
     from tracker.classify.finetune import FinetuneSettings
 
@@ -47,7 +49,7 @@ def command(
     text = training_path.read_text(encoding="utf-8") if training_path else None
     tuning = FinetuneSettings() if tune else None
     heads = train_classifier(config, seed=seed, training_text=text, tuning=tuning)
-    target = write_artifact(heads, out or DEFAULT_ARTIFACT)
+    target = write_artifact(heads, out or project_model(positions_path))
     classes = heads[0].classes
     sizes = ", ".join(f"{issue}: {len(labels)} classes" for issue, labels in classes.items())
     click.echo(

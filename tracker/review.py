@@ -86,7 +86,9 @@ def add_curated_position(
     return _write(path, _append(text, "positions", entry, str(path)))
 
 
-def mark_wrong(path: Path, position_id: str, note: str = "") -> PositionsConfig:
+def mark_wrong(
+    path: Path, position_id: str, note: str = "", *, issue: str = "", evidence: str = ""
+) -> PositionsConfig:
     """List a model observation under `wrong:` so that it drops out of the series."""
     text = path.read_text(encoding="utf-8")
     config = load_positions(text, str(path))
@@ -95,4 +97,8 @@ def mark_wrong(path: Path, position_id: str, note: str = "") -> PositionsConfig:
     entry: dict[str, Any] = {"id": position_id}
     if note:
         entry["note"] = note
+    if issue:
+        entry["issue"] = issue
+    if evidence:
+        entry["evidence"] = evidence
     return _write(path, _append(text, "wrong", entry, str(path)))

@@ -37,13 +37,21 @@ class StanceHead:
     # Tuned encoder layers as deltas from the pretrained weights (parameter name ->
     # int8 delta); empty: frozen encoder.
     encoder_weights: dict[str, WeightDelta] = field(default_factory=dict)
+    # Per issue, the temperature that calibrates the head's probabilities (fitted on
+    # held-out folds of the training data); absent: 1.
+    temperature: dict[str, float] = field(default_factory=dict)
+
+    def logits(self, vectors: np.ndarray, issue: str) -> np.ndarray:
+        """Uncalibrated scores of (texts x classes) for one issue."""
+        logits = vectors @ self.coef[issue].T + self.intercept[issue]
+        if len(self.classes[issue]) == 2 and logits.shape[1] == 1:
+            logits = np.hstack([-logits, logits])
+        return np.asarray(logits)
 
     def probabilities(self, vectors: np.ndarray) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
-        for issue, classes in self.classes.items():
-            logits = vectors @ self.coef[issue].T + self.intercept[issue]
-            if len(classes) == 2 and logits.shape[1] == 1:
-                logits = np.hstack([-logits, logits])
+        for issue in self.classes:
+            logits = self.logits(vectors, issue) / self.temperature.get(issue, 1.0)
             logits -= logits.max(axis=1, keepdims=True)
             exp = np.exp(logits)
             out[issue] = exp / exp.sum(axis=1, keepdims=True)
@@ -57,6 +65,7 @@ class StanceHead:
             digest.update(np.ascontiguousarray(self.coef[issue], dtype=np.float32).tobytes())
             digest.update(np.ascontiguousarray(self.intercept[issue], dtype=np.float32).tobytes())
         digest.update(f"{self.model_id}|{weights_digest(self.encoder_weights)}".encode())
+        digest.update(json.dumps(self.temperature, sort_keys=True).encode())
         return digest.hexdigest()
 
     def _arrays(self, prefix: str) -> dict[str, np.ndarray]:
@@ -74,6 +83,7 @@ class StanceHead:
             "model_id": self.model_id,
             "training_hash": self.training_hash,
             "seed": self.seed,
+            "temperature": self.temperature,
         }
         arrays[f"{prefix}meta"] = np.array(json.dumps(meta, sort_keys=True))
         return arrays
@@ -95,6 +105,7 @@ class StanceHead:
                 )
                 for n in meta.get("encoder_weights", [])
             },
+            {issue: float(value) for issue, value in meta.get("temperature", {}).items()},
         )
 
 

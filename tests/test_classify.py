@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from own_words import seed_shingles, shingles
+from own_words import shingles, third_party_shingles
 
 from tracker.classify import (
     DEFAULT_ARTIFACT,
@@ -369,14 +369,14 @@ def test_seed_position_f1_floor(seeds_dir: Path, gold_dir: Path, tmp_path: Path)
 
 
 @pytest.mark.seeds
-def test_no_eight_word_sequence_of_a_training_statement_occurs_in_a_seed(
+def test_no_eight_word_sequence_of_a_training_statement_occurs_in_a_third_party_page(
     seeds_dir: Path,
 ) -> None:
-    seeds = seed_shingles(seeds_dir)
+    taken = third_party_shingles(seeds_dir.parent)
     copied = sorted(
-        example.text for example in training_examples(CONFIG) if shingles(example.text) & seeds
+        example.text for example in training_examples(CONFIG) if shingles(example.text) & taken
     )
-    assert copied == []
+    assert copied == [], "list them with: .venv/bin/python tests/own_words.py"
 
 
 @pytest.mark.parametrize(("name", "phrase"), [("train", "--tune"), ("eval", "--statements")])

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from tracker.classify.calibrate import Calibration, calibration_error
 from tracker.config import PositionsConfig
 
 NONE = "none"
@@ -95,22 +96,33 @@ class PageScore:
 
 
 def score_positions(
-    gold_items: Sequence[dict[str, Any]], predicted: pl.DataFrame
+    gold_items: Sequence[dict[str, Any]], predicted: pl.DataFrame, *, by_day: bool = False
 ) -> list[PageScore]:
-    """Per issue and ALL, as score.py: only docs present in the gold are scored."""
+    """Per issue and ALL, as score.py: only docs present in the gold are scored. With
+    `by_day`, items are keyed by the post's UTC day, and of several predicted rows for
+    one key the latest post wins (the most confident on a tie), as `score.py --by-day`."""
 
     def key(doc: Any, time: Any, actor: Any, issue: Any) -> tuple[str, str, str, str]:
-        return (Path(str(doc)).name, _minute(time), str(actor).lower(), str(issue).lower())
+        when = _minute(time)
+        return (
+            Path(str(doc)).name,
+            when[:10] if by_day else when,
+            str(actor).lower(),
+            str(issue).lower(),
+        )
 
     gold = {
         key(g["doc"], g["post_time"], g["actor"], g["issue"]): str(g["stance"]).lower()
         for g in gold_items
     }
     docs = {k[0] for k in gold}
+    rows = sorted(
+        (r for r in predicted.iter_rows(named=True) if Path(str(r["doc"])).name in docs),
+        key=lambda r: (_minute(r["post_time"]), float(r.get("confidence") or 0.0)),
+    )
     pred = {
         key(r["doc"], r["post_time"], r["actor"], r["issue"]): str(r["stance"]).lower()
-        for r in predicted.iter_rows(named=True)
-        if Path(str(r["doc"])).name in docs
+        for r in rows  # later (then more confident) rows overwrite earlier ones
     }
     out: list[PageScore] = []
     issues = sorted({k[3] for k in gold} | {k[3] for k in pred})
@@ -161,3 +173,31 @@ def format_page_scores(title: str, scores: Sequence[PageScore]) -> str:
             pairs = ", ".join(f"{g}->{p}: {n}" for (g, p), n in sorted(s.confusion.items()))
             lines.append(f"      stances on detected items: {pairs}")
     return "\n".join(lines)
+
+
+def statement_calibration(
+    items: Sequence[dict[str, Any]],
+    probabilities: dict[str, Any],
+    classes: dict[str, list[str]],
+) -> dict[str, Calibration]:
+    """Expected calibration error of the top class per issue (`issue`), over the items
+    where that class is a stance (`issue:stances`), and over every (item, issue) (`ALL`).
+    `probabilities`: issue -> (items x classes) matrix, as the model gives them."""
+    out: dict[str, Calibration] = {}
+    every_conf: list[float] = []
+    every_hit: list[bool] = []
+    for issue, matrix in probabilities.items():
+        labels = classes[issue]
+        best = matrix.argmax(axis=1)
+        conf = [float(matrix[row, column]) for row, column in enumerate(best)]
+        gold = [(item.get("labels") or {}).get(issue, NONE) for item in items]
+        hit = [labels[column] == gold[row] for row, column in enumerate(best)]
+        stance_rows = [row for row, column in enumerate(best) if labels[column] != NONE]
+        out[issue] = calibration_error(conf, hit)
+        out[f"{issue}:stances"] = calibration_error(
+            [conf[row] for row in stance_rows], [hit[row] for row in stance_rows]
+        )
+        every_conf += conf
+        every_hit += hit
+    out["ALL"] = calibration_error(every_conf, every_hit)
+    return out

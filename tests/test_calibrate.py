@@ -129,3 +129,11 @@ def test_fitted_temperatures_are_deterministic_for_a_seed() -> None:
     first = fit_temperatures(config, examples, vectors, seed=4)
     assert first == fit_temperatures(config, examples, vectors, seed=4)
     assert set(first) == {"troops", "truce"} and all(t > 0 for t in first.values())
+
+
+def test_train_command_defaults_to_the_library_editor_weight() -> None:
+    from tracker.classify.training import EDITOR_WEIGHT
+    from tracker.cli.train import command
+
+    option = next(p for p in command.params if p.name == "editor_weight")
+    assert option.default == EDITOR_WEIGHT

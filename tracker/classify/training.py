@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -224,3 +224,35 @@ def train_classifier(
     tuned.encoder_weights = weights
     tuned.model_id = f"{MODEL_ID}+tuned-{weights_digest(weights)}"
     return [tuned, frozen]
+
+
+def refit_heads(
+    members: Sequence[StanceHead],
+    config: PositionsConfig,
+    embed: Callable[[Sequence[str], int], np.ndarray],
+    *,
+    seed: int = 0,
+    training_text: str | None = None,
+    editor_weight: float = EDITOR_WEIGHT,
+    calibrate: bool = True,
+) -> list[StanceHead]:
+    """New heads on the members' own encoders (kept as they are), fitted on the training
+    data plus the editor's corrections in `config`: seconds, where tuning an encoder
+    takes minutes. `embed(texts, member)` gives a member's embeddings."""
+    from tracker.classify.calibrate import fit_temperatures
+
+    examples = training_examples(config, training_text, editor_weight=editor_weight)
+    texts = [e.text for e in examples]
+    out: list[StanceHead] = []
+    for member, old in enumerate(members):
+        strength = TUNED_C if old.encoder_weights else FROZEN_C
+        vectors = embed(texts, member)
+        head = train_head(config, examples, vectors, seed=seed, regularisation=strength)
+        if calibrate:
+            head.temperature = fit_temperatures(
+                config, examples, vectors, seed=seed, regularisation=strength
+            )
+        head.encoder_weights = old.encoder_weights
+        head.model_id = old.model_id
+        out.append(head)
+    return out

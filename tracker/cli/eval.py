@@ -8,18 +8,20 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from tracker.classify.calibrate import Calibration
-from tracker.classify.evaluate import IssueScore, PageScore
-from tracker.classify.frames import StanceClassifier
-from tracker.classify.model import StanceModel
 from tracker.cli import reports_errors
 from tracker.cli._options import positions_option, year_option
 from tracker.config import PositionsConfig, read_positions
 from tracker.errors import TrackerError
 from tracker.project import model_for
+
+if TYPE_CHECKING:
+    from tracker.classify.calibrate import Calibration
+    from tracker.classify.evaluate import IssueScore, PageScore
+    from tracker.classify.frames import StanceClassifier
 
 
 @click.command("eval")
@@ -112,6 +114,8 @@ def _statements(
     texts = [str(item["text"]) for item in items]
     scores = score_statements(items, lambda batch: model.predict(batch, config), config)
     baseline = score_statements(items, lambda batch: baseline_predict(batch, config), config)
+    from tracker.classify.model import StanceModel
+
     calibration: dict[str, Calibration] = {}
     if isinstance(model, StanceModel):
         calibration = statement_calibration(items, model.probabilities(texts), model.classes)

@@ -28,32 +28,73 @@ from tracker.project import MODEL_FILE, project_model
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option(
+    "--from-scratch",
+    is_flag=True,
+    help="Train every member anew (with --tune, fine-tuning an encoder: minutes) instead "
+    "of refitting the shipped model's heads on its own encoders (seconds).",
+)
+@click.option(
     "--tune/--no-tune",
-    default=True,
+    default=False,
     show_default=True,
-    help="Also fine-tune a copy of the encoder (three runs averaged; ~10 minutes on 2 cores, "
-    "a 10 MB artifact) and average its predictions with the frozen encoder's, or keep the "
-    "frozen encoder only (seconds, a 25 kB artifact).",
+    help="With --from-scratch: also fine-tune a copy of the encoder and ship it beside "
+    "the frozen one.",
+)
+@click.option(
+    "--model",
+    "base_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The model whose heads are refitted (default: the one shipped with the package).",
+)
+@click.option(
+    "--editor-weight",
+    type=click.FloatRange(min=0.0),
+    default=3.0,  # tracker.classify.training.EDITOR_WEIGHT (a test keeps them equal)
+    show_default=True,
+    help="Weight of each curated quote and wrong mark against one written example "
+    "(0 ignores the editor's corrections).",
 )
 @reports_errors
 def command(
-    positions_path: Path, training_path: Path | None, out: Path | None, seed: int, tune: bool
+    positions_path: Path,
+    training_path: Path | None,
+    out: Path | None,
+    seed: int,
+    from_scratch: bool,
+    tune: bool,
+    base_path: Path | None,
+    editor_weight: float,
 ) -> None:
-    """Train the stance classifier (sentence encoders + one head per issue) and write a
-    small artifact. The same inputs and seed give the same artifact."""
-    from tracker.classify import train_classifier
-    from tracker.classify.artifact import write_artifact
+    """Train the stance classifier on the written training data plus the editor's
+    corrections in positions.yaml (curated positions with a quote, wrong marks with their
+    evidence), and write the artifact into the project. The same inputs and seed give
+    the same artifact."""
+    from tracker.classify import StanceModel, train_classifier
+    from tracker.classify.artifact import read_artifact, write_artifact
     from tracker.classify.finetune import FinetuneSettings
+    from tracker.classify.model import DEFAULT_ARTIFACT
+    from tracker.classify.training import editor_examples, refit_heads
 
     config = read_positions(positions_path)
     text = training_path.read_text(encoding="utf-8") if training_path else None
-    tuning = FinetuneSettings() if tune else None
-    heads = train_classifier(config, seed=seed, training_text=text, tuning=tuning)
+    if from_scratch:
+        tuning = FinetuneSettings() if tune else None
+        heads = train_classifier(
+            config, seed=seed, training_text=text, tuning=tuning, editor_weight=editor_weight
+        )
+    else:
+        base = StanceModel(read_artifact(base_path or DEFAULT_ARTIFACT))
+        heads = refit_heads(
+            base.heads,
+            config,
+            base.embed,
+            seed=seed,
+            training_text=text,
+            editor_weight=editor_weight,
+        )
     target = write_artifact(heads, out or project_model(positions_path))
-    classes = heads[0].classes
-    sizes = ", ".join(f"{issue}: {len(labels)} classes" for issue, labels in classes.items())
+    corrections = len(editor_examples(config)) if editor_weight > 0 else 0
     click.echo(
-        f"trained {len(heads)} member(s) on data {heads[0].training_hash} -> {target} "
-        f"({target.stat().st_size} bytes)"
+        f"trained {len(heads)} member(s) on data {heads[0].training_hash} "
+        f"({corrections} editor correction(s)) -> {target} ({target.stat().st_size} bytes)"
     )
-    click.echo(sizes)

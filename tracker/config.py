@@ -6,9 +6,10 @@ the key path, e.g. ``positions.yaml:14: actors[2].id: 'Keir Starmer' is not ...`
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Collection, Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,12 +19,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
 )
 
-from tracker.errors import ConfigError
+from tracker.errors import ConfigError, UnknownActorError
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 ID_HINT = "use ascii lower-case words joined by underscores, e.g. keir_starmer"
@@ -162,6 +164,10 @@ class WrongLabel(_Strict):
 
     id: str = Field(min_length=1)
     note: str = ""
+    # What was marked, so that `tracker train` learns from it: the issue whose label
+    # was wrong and the statement's text.
+    issue: Identifier | None = None
+    evidence: str = ""
 
 
 class PositionsConfig(_Strict):
@@ -169,6 +175,10 @@ class PositionsConfig(_Strict):
     issues: list[Issue] = Field(min_length=1)
     positions: list[CuratedPosition] = Field(default_factory=list)
     wrong: list[WrongLabel] = Field(default_factory=list)
+    # Where the file came from and the line of each key path, for later checks
+    # (e.g. `wrong:` ids against a data directory) to name the line.
+    _source: str = PrivateAttr(default="positions.yaml")
+    _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
 
     @cached_property
     def actor_by_id(self) -> dict[str, Actor]:
@@ -272,9 +282,44 @@ def _is_union_noise(error: Any) -> bool:
     return error["type"] == "string_type" and isinstance(error.get("input"), dict)
 
 
+def _refuse_anchors_and_tags(text: str, source: str) -> None:
+    """The file is plain data: anchors, aliases and tags are refused before composing.
+
+    An alias is expanded wherever it is read, so a few hundred bytes of nested aliases
+    make a document of billions of nodes; the event stream is read without expanding.
+    A tag such as !!python/object asks for code to run.
+    """
+    for event in yaml.parse(text, Loader=_NoDatesLoader):
+        line = event.start_mark.line + 1 if event.start_mark else 0
+        if isinstance(event, yaml.AliasEvent):
+            problem = f"alias *{event.anchor}"
+        elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            problem = f"anchor &{event.anchor}"
+        else:
+            tag = getattr(event, "tag", None)
+            if tag is not None and isinstance(event, yaml.NodeEvent):
+                written = str(tag).replace("tag:yaml.org,2002:", "!!", 1)
+                raise ConfigError(
+                    source,
+                    [
+                        f"{source}:{line}: YAML tags such as {written} are not allowed in this "
+                        "file: write plain values (text, numbers, dates, lists and mappings)"
+                    ],
+                )
+            continue
+        raise ConfigError(
+            source,
+            [
+                f"{source}:{line}: YAML anchors and aliases ({problem}) are not allowed in "
+                "this file: write each entry out in full"
+            ],
+        )
+
+
 def load_positions(text: str, source: str = "positions.yaml") -> PositionsConfig:
     """Parse and validate the text of a positions file; raise ConfigError listing problems."""
     try:
+        _refuse_anchors_and_tags(text, source)
         root = yaml.compose(text, Loader=_NoDatesLoader)
         data = yaml.load(text, Loader=_NoDatesLoader)
     except yaml.YAMLError as error:
@@ -309,7 +354,13 @@ def load_positions(text: str, source: str = "positions.yaml") -> PositionsConfig
     _cross_check(config, reporter)
     if reporter.problems:
         raise ConfigError(source, reporter.problems)
+    config._source = source
+    config._lines = lines
     return config
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
 
 
 def _cross_check(config: PositionsConfig, reporter: _Reporter) -> None:
@@ -323,7 +374,22 @@ def _cross_check(config: PositionsConfig, reporter: _Reporter) -> None:
             if item_id in seen:
                 reporter.add((section, index, "id"), f"duplicate id {item_id!r}")
             seen.add(item_id)
+    for index, actor in enumerate(config.actors):
+        for number, alias in enumerate(actor.aliases):
+            if isinstance(alias, str) and not alias:
+                reporter.add(
+                    ("actors", index, "aliases", number),
+                    "an alias must not be blank: it would match other people's words",
+                )
+    # A day ahead of UTC is allowed: an editor east of Greenwich may already be there.
+    latest = _today() + timedelta(days=1)
     for index, position in enumerate(config.positions):
+        if position.date > latest:
+            reporter.add(
+                ("positions", index, "date"),
+                f"{position.date} is in the future: a curated position records what "
+                "was said on a day that has come",
+            )
         if position.actor not in config.actor_by_id:
             reporter.add(
                 ("positions", index, "actor"),
@@ -344,6 +410,65 @@ def _cross_check(config: PositionsConfig, reporter: _Reporter) -> None:
             )
 
 
+def _suggestions(wanted: str, config: PositionsConfig, known: Collection[str]) -> list[str]:
+    """Actor ids that `wanted` probably meant: a word of the id, the name or an alias,
+    else the closest spelling."""
+    needle = wanted.strip().lower().replace(" ", "_")
+    words = needle.replace("_", " ")
+    hits = [
+        actor.id
+        for actor in config.actors
+        if needle in actor.id.split("_")
+        or words in actor.name.lower()
+        or words in (phrase.lower() for phrase in actor.alias_phrases())
+    ]
+    hits += [item for item in sorted(known) if needle in item.split("_") and item not in hits]
+    if hits:
+        return hits
+    # Misspelt: the closest id, or the id of the closest word of an id, name or alias.
+    owner: dict[str, str] = {}
+    for actor in config.actors:
+        for phrase in (actor.id, *actor.id.split("_"), *actor.alias_phrases()):
+            owner.setdefault(phrase.lower(), actor.id)
+    for item in sorted(known):
+        for phrase in (item, *item.split("_")):
+            owner.setdefault(phrase, item)
+    close = difflib.get_close_matches(needle, list(owner), n=3, cutoff=0.75)
+    return list(dict.fromkeys(owner[phrase] for phrase in close))
+
+
+def check_actors(
+    wanted: Iterable[str], config: PositionsConfig, known: Collection[str] = ()
+) -> None:
+    """Refuse an actor id that neither positions.yaml nor the data (`known`) has,
+    suggesting the id the user probably meant."""
+    for actor_id in wanted:
+        if actor_id in config.actor_by_id or actor_id in known:
+            continue
+        found = _suggestions(actor_id, config, known)
+        if not found:
+            raise UnknownActorError(
+                f"unknown actor {actor_id!r}: not in {config._source} nor in the data "
+                "(`tracker actors DATA` lists the speakers found)"
+            )
+        options = found[0] if len(found) == 1 else ", ".join(found[:-1]) + f" or {found[-1]}"
+        raise UnknownActorError(f"unknown actor {actor_id!r}: did you mean {options}?")
+
+
+def unknown_wrong_ids(config: PositionsConfig, position_ids: Collection[str]) -> list[str]:
+    """One problem per `wrong:` entry whose id no position in the data has (a typo would
+    otherwise leave the wrong label counting, in silence)."""
+    reporter = _Reporter(config._source, config._lines)
+    for index, label in enumerate(config.wrong):
+        if label.id not in position_ids:
+            reporter.add(
+                ("wrong", index, "id"),
+                f"{label.id!r} is not a position id in the data: check it for a typo "
+                "(copy ids from the evidence explorer or positions.csv)",
+            )
+    return reporter.problems
+
+
 def read_positions(path: str | Path) -> PositionsConfig:
     """Read and validate a positions file from disk."""
     path = Path(path)
@@ -356,4 +481,5 @@ def read_positions(path: str | Path) -> PositionsConfig:
     return load_positions(text, source=str(path))
 
 
-DEFAULT_POSITIONS = Path(__file__).resolve().parent.parent / "positions.yaml"
+# The tracked actors and issues as shipped (the starter of `tracker init`).
+DEFAULT_POSITIONS = Path(__file__).resolve().parent / "data" / "positions.yaml"

@@ -9,7 +9,7 @@ import click
 
 from tracker.cli import reports_errors
 from tracker.cli._options import data_dir_option, positions_option
-from tracker.config import read_positions
+from tracker.config import check_actors, read_positions
 
 
 def _day(value: str | None) -> date | None:
@@ -49,9 +49,13 @@ def command(
     from tracker.series import load_series
 
     chosen = [a.strip() for a in actors.split(",") if a.strip()] if actors else None
+    series, config = load_series(data_dir), read_positions(positions_path)
+    if chosen:
+        seen = set(series.observations.get_column("actor").unique().to_list())
+        check_actors(chosen, config, seen)
     chart = issue_timeline_chart(
-        load_series(data_dir),
-        read_positions(positions_path),
+        series,
+        config,
         issue,
         actors=chosen,
         start=_day(start),

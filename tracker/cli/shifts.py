@@ -8,6 +8,8 @@ import click
 import polars as pl
 
 from tracker.cli import reports_errors
+from tracker.cli._options import positions_option
+from tracker.config import check_actors, read_positions
 from tracker.project import DATA_DIR
 
 HEADER = {
@@ -87,8 +89,11 @@ def render(table: pl.DataFrame) -> list[str]:
 @click.option(
     "--width", type=int, default=80, show_default=True, help="Width of the evidence column."
 )
+@positions_option("positions.yaml (to tell an unknown actor from one with no shifts).")
 @reports_errors
-def command(data_dir: Path, actor: str | None, issue: str | None, width: int) -> None:
+def command(
+    data_dir: Path, actor: str | None, issue: str | None, width: int, positions_path: Path
+) -> None:
     """Print the shifts of DATA_DIR as a table, newest first: when, who, on what issue,
     from which stance to which, the size of the move on the issue's scale (-2..+2) and
     the evidence after and before it. A return to the stance held before the previous
@@ -98,6 +103,8 @@ def command(data_dir: Path, actor: str | None, issue: str | None, width: int) ->
 
     shifts = read_stage(data_dir, "shifts", SHIFTS, "shifts")
     if actor:
+        seen = set(shifts.select(pl.col("actor").unique()).collect().to_series().to_list())
+        check_actors([actor], read_positions(positions_path), seen)
         shifts = shifts.filter(pl.col("actor") == actor)
     if issue:
         shifts = shifts.filter(pl.col("issue") == issue)

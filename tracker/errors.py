@@ -62,3 +62,11 @@ class TrackerWarning(UserWarning):
 
 class ProjectError(TrackerError):
     """A project's files cannot be found or written (positions file, starter, model)."""
+
+
+class ManifestError(IngestError):
+    """A scraper's manifest (file,url,published) cannot be read."""
+
+
+class DateUnknownError(IngestError):
+    """A page has no date of its own and neither a manifest row nor --date gives one."""

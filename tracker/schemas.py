@@ -25,6 +25,7 @@ POSTS: dict[str, pl.DataType] = {
     "source_format": pl.String(),  # bbc_classic, bbc_new, independent, ...
     "is_head": pl.Boolean(),
     "line": pl.Int32(),  # 1-based line of the post's first line in the page
+    "url": pl.String(),  # the page's URL (manifest or the page's own), null if unknown
 }
 
 # Material that carries a timestamp but could not be turned into a post.

@@ -52,3 +52,24 @@ def data_dir_option(default: Path = DATA_DIR) -> Decorator:
 
 def pages_argument() -> Decorator:
     return click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+def manifest_option() -> Decorator:
+    """--manifest: the scraper's CSV (file,url,published), passed as `manifest_path`."""
+    return click.option(
+        "--manifest",
+        "manifest_path",
+        type=click.Path(path_type=Path, exists=True, dir_okay=False),
+        help="CSV with columns file,url,published (ISO 8601): each page's URL, and the "
+        "date that anchors stamps without one and dates articles.",
+    )
+
+
+def date_option() -> Decorator:
+    """--date: the date of pages that print none, passed as `page_date`."""
+    return click.option(
+        "--date",
+        "page_date",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Date (YYYY-MM-DD) of pages that give none and have no manifest row.",
+    )

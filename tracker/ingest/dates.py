@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from tracker.config import PositionsConfig
-from tracker.ingest.stamps import DATE_MENTION, LONDON, WEEKDAYS, YEAR_MENTION, Stamp, month_number
+from tracker.ingest.grammar import WEEKDAYS, month_number
+from tracker.ingest.stamps import Stamp
+from tracker.ingest.zones import DEFAULT_ZONE, zone_info
+
+YEAR_MENTION = re.compile(r"\b(20[0-4]\d|19[5-9]\d)\b")
+DATE_MENTION = re.compile(
+    r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+"
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Z][a-z]{2,8})\b(?:\s+(?P<year>\d{4}))?"
+)
 
 
 @dataclass(frozen=True)
@@ -78,73 +87,154 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+@dataclass(frozen=True)
+class Anchor:
+    """A date for a page's undated stamps, from outside the stamps themselves.
+
+    `instant` (a manifest's publication time) dates the stamp whose clock is closest
+    to it; `day` alone (``--date``, the page's own date line) dates the page's first
+    stamp. `source` names where it came from, for messages."""
+
+    source: str
+    instant: datetime | None = None
+    day: date | None = None
+
+    @property
+    def year(self) -> int | None:
+        if self.instant is not None:
+            return self.instant.year
+        return self.day.year if self.day else None
+
+    def on_or_before(self) -> date | None:
+        if self.instant is not None:
+            return (self.instant + timedelta(days=2)).date()
+        return self.day + timedelta(days=2) if self.day else None
+
+
+def stamp_zone(stamp: Stamp) -> tzinfo:
+    return zone_info(stamp.reading.zone or DEFAULT_ZONE)
+
+
+def anchored_year(month_days: Sequence[tuple[int, int]], anchor: Anchor | None) -> int | None:
+    """The year of day-month stamps from an anchor: its year, or the one before when the
+    first date would fall after the anchor (a page read in January about December)."""
+    if anchor is None or anchor.year is None:
+        return None
+    limit = anchor.on_or_before()
+    if month_days and limit is not None:
+        month, day = month_days[0]
+        candidate = _safe_date(anchor.year, month, day)
+        if candidate is not None and candidate > limit:
+            return anchor.year - 1
+    return anchor.year
+
+
 def resolve_times(
-    stamps: list[Stamp], year: int | None
+    stamps: list[Stamp], year: int | None, anchor: Anchor | None = None
 ) -> tuple[list[datetime | None], list[str | None]]:
     """UTC time of every stamp (None with a reason when it cannot be dated)."""
-    times: list[datetime | None] = [None] * len(stamps)
     reasons: list[str | None] = [None] * len(stamps)
-    local: list[datetime | None] = [None] * len(stamps)
+    moments: list[datetime | None] = [None] * len(stamps)
     for index, stamp in enumerate(stamps):
-        if stamp.day is None:
+        reading = stamp.reading
+        if reading.epoch is not None:
+            moments[index] = datetime.fromtimestamp(reading.epoch, UTC).replace(second=0)
             continue
-        the_year = stamp.year or year
-        if the_year is None or stamp.month is None:
+        the_year = reading.year or year
+        if reading.day is None or reading.month is None or the_year is None:
             continue
-        local[index] = datetime(the_year, stamp.month, stamp.day, stamp.hour, stamp.minute)
-    _fill_bare_times(stamps, local)
+        moments[index] = _local(stamp, date(the_year, reading.month, reading.day))
+    if not any(moments) and anchor is not None and stamps:
+        _anchor_one(stamps, moments, anchor)
+    _fill_bare_times(stamps, moments)
     for index, stamp in enumerate(stamps):
-        moment = local[index]
-        if moment is None:
+        if moments[index] is None:
             reasons[index] = (
                 f"{stamp.time_text!r}: no date on this post or any post near it; "
-                "pass the page's date with --year or a dated post"
+                "pass the page's date with --date YYYY-MM-DD or a manifest row"
             )
-            continue
-        if stamp.zone == "LONDON":
-            times[index] = moment.replace(tzinfo=LONDON).astimezone(UTC)
-        else:
-            offset = timedelta(hours=1) if stamp.zone == "BST" else timedelta(0)
-            times[index] = (moment - offset).replace(tzinfo=UTC)
+    times = [moment.astimezone(UTC) if moment else None for moment in moments]
     return times, reasons
 
 
-def _fill_bare_times(stamps: list[Stamp], local: list[datetime | None]) -> None:
+def _local(stamp: Stamp, day: date) -> datetime:
+    reading = stamp.reading
+    naive = datetime(day.year, day.month, day.day, reading.hour or 0, reading.minute or 0)
+    return naive.replace(tzinfo=stamp_zone(stamp))
+
+
+def _anchor_one(stamps: list[Stamp], moments: list[datetime | None], anchor: Anchor) -> None:
+    if anchor.instant is None:
+        if anchor.day is not None:
+            moments[0] = _local(stamps[0], anchor.day)
+        return
+    best: tuple[timedelta, int, datetime] | None = None
+    for index, stamp in enumerate(stamps):
+        local_day = anchor.instant.astimezone(stamp_zone(stamp)).date()
+        for shift in (-1, 0, 1):
+            moment = _local(stamp, local_day + timedelta(days=shift))
+            distance = abs(moment - anchor.instant)
+            if best is None or distance < best[0]:
+                best = (distance, index, moment)
+    if best is not None:
+        moments[best[1]] = best[2]
+
+
+def _fill_bare_times(stamps: list[Stamp], moments: list[datetime | None]) -> None:
     """Date bare times ("12:14") from the nearest dated post, counting midnight wraps.
 
     Pages run newest first or oldest first; walking away from a dated post in time
     order, a clock that goes backwards has passed midnight.
     """
-    dated = [index for index, moment in enumerate(local) if moment is not None]
+    dated = [index for index, moment in enumerate(moments) if moment is not None]
     if not dated:
         return
-    newest_first = _newest_first(local)
+    newest_first = _newest_first(stamps, moments)
     for index in range(len(stamps)):
-        if local[index] is not None:
+        if moments[index] is not None:
             continue
         anchor = min(dated, key=lambda d: (abs(d - index), d < index))
         step = 1 if anchor < index else -1
-        current = local[anchor]
-        assert current is not None
+        start = moments[anchor]
+        assert start is not None
+        current: datetime = start
         for position in range(anchor + step, index + step, step):
+            known = moments[position]
+            if known is not None:
+                current = known
+                continue
             stamp = stamps[position]
-            clock = (stamp.hour, stamp.minute)
-            later_in_time = (step == -1) == newest_first
-            candidate = current.replace(hour=stamp.hour, minute=stamp.minute)
-            if later_in_time and clock < (current.hour, current.minute):
-                candidate += timedelta(days=1)
-            elif not later_in_time and clock > (current.hour, current.minute):
-                candidate -= timedelta(days=1)
+            zone = stamp_zone(stamp)
+            candidate = _local(stamp, current.astimezone(zone).date())
+            if newest_first is None:  # no clear order: the clock nearest its neighbour
+                options = [_local(stamp, candidate.date() + timedelta(days=d)) for d in (-1, 0, 1)]
+                candidate = min(options, key=_distance_to(current))
+            elif ((step == -1) == newest_first) and candidate < current:
+                candidate = _local(stamp, candidate.date() + timedelta(days=1))
+            elif ((step == -1) != newest_first) and candidate > current:
+                candidate = _local(stamp, candidate.date() - timedelta(days=1))
             current = candidate
-            if local[position] is None:
-                local[position] = candidate
+            moments[position] = candidate
 
 
-def _newest_first(local: Sequence[datetime | None]) -> bool:
-    known = [moment for moment in local if moment is not None]
+def _distance_to(reference: datetime) -> Callable[[datetime], timedelta]:
+    return lambda moment: abs(moment - reference)
+
+
+def _newest_first(stamps: Sequence[Stamp], moments: Sequence[datetime | None]) -> bool | None:
+    """Whether the page runs newest first; None when its clocks go both ways equally."""
+    known = [moment for moment in moments if moment is not None]
     if len(known) >= 2:
         return known[0] >= known[-1]
-    return True  # live blogs put the latest post on top
+    # Each step down the page goes the short way round the clock: 00:20 then 23:45 is
+    # 35 minutes back across midnight, not 23 hours forward.
+    clocks = [(s.reading.hour or 0) * 60 + (s.reading.minute or 0) for s in stamps]
+    forward = [(b - a) % 1440 for a, b in itertools.pairwise(clocks) if a != b]
+    rising = sum(1 for step in forward if step < 720)
+    falling = len(forward) - rising
+    if not forward:
+        return True  # live blogs put the latest post on top
+    return None if rising == falling else falling > rising
 
 
 def year_clues(config: PositionsConfig) -> list[YearClue]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import warnings
 from html.parser import HTMLParser
 
-from tracker.errors import IngestError
+from tracker.errors import IngestError, TrackerWarning
 
 
 def decode_page(data: bytes, doc: str) -> str:
-    """Bytes -> text: BOMs, UTF-16 without BOM, UTF-8, then cp1252; binary is refused."""
+    """Bytes -> text: BOMs, UTF-16 without BOM, UTF-8 (a stray bad byte is replaced and
+    warned about), then cp1252; binary is refused."""
     if not data.strip():
         raise IngestError(f"{doc}: the file is empty")
     text: str | None = None
@@ -31,7 +33,7 @@ def decode_page(data: bytes, doc: str) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
+            text = _utf8_with_stray_bytes(data, doc)
     controls = sum(1 for char in text[:65536] if ord(char) < 32 and char not in "\t\n\r\f")
     if "\x00" in text or controls > max(8, len(text[:65536]) // 100):
         raise IngestError(
@@ -39,6 +41,33 @@ def decode_page(data: bytes, doc: str) -> str:
             "pass the page saved as text or HTML"
         )
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _utf8_with_stray_bytes(data: bytes, doc: str) -> str:
+    """A page that is UTF-8 but for a few bytes keeps its UTF-8 text (the bad bytes
+    become U+FFFD, named in a warning with their lines); one with no UTF-8 sequence at
+    all, or more bad bytes than good sequences, is cp1252, as older Windows tools save."""
+    text = data.decode("utf-8", errors="replace")
+    bad: list[str] = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        position = 0
+        while True:
+            try:
+                line[position:].decode("utf-8")
+                break
+            except UnicodeDecodeError as error:
+                found = line[position + error.start : position + error.end]
+                bad.append(f"line {number} ({' '.join(f'0x{byte:02x}' for byte in found)})")
+                position += error.end
+    multibyte = sum(1 for char in text if ord(char) > 127 and char != "\ufffd")
+    if multibyte < len(bad):
+        return data.decode("cp1252", errors="replace")
+    shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+    warnings.warn(
+        TrackerWarning(f"{doc}: bytes that are not UTF-8, read as \ufffd: {shown}"),
+        stacklevel=3,
+    )
+    return text
 
 
 class _TextOfHtml(HTMLParser):

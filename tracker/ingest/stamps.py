@@ -1,88 +1,65 @@
-"""Timestamp lines of live-blog layouts: what a stamp looks like and what it says."""
+"""Entry stamps of a live blog: which lines open a post, and where its headline is.
+
+The grammar (``grammar``) says what a timestamp line says; this module places each one
+in its page. A stamp opens a post. Its headline is glued to it ("Headlinepublished at
+..."; "2220 GMT — Headline"), or stands on the content line above it (BBC newer, The
+Independent's "12:14 , Author"), or on the line below it. For stamps with no fixed side
+(a bare "17:52", "05:56 PM", a date-first stamp, an epoch) the page decides: the side
+whose neighbouring lines read as headlines for most of its stamps.
+
+Labelled date lines ("Updated at 07.26 EST", "Published: ...", "date 2022-03-29 ...")
+never open a post in a live blog; they date the page or update an entry.
+"""
 
 from __future__ import annotations
 
-import calendar
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+
+from tracker.ingest.boilerplate import is_decoration, is_furniture
+from tracker.ingest.grammar import Reading, looks_timed, read_stamp
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
-LONDON = ZoneInfo("Europe/London")
-MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
-MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
-WEEKDAYS = [name.lower() for name in calendar.day_name]
-_MONTH = r"(?P<month>[A-Z][a-z]{2,8})"
-_WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_ZONE = r"(?P<zone>Greenwich Mean Time|British Summer Time|GMT|BST|UTC)"
-_CLOCK = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})"
-
-# "...published at 12:39 Greenwich Mean Time 25 February 2025"
-BBC_PUBLISHED = re.compile(
-    rf"^\s*(?:(?P<number>\d{{1,3}})\.\s+)?(?P<headline>.*?)\s*published at\s+{_CLOCK}\s+"
-    rf"{_ZONE}\s+(?P<day>\d{{1,2}})\s+{_MONTH}(?:\s+(?P<year>\d{{4}}))?\s*$"
-)
-# "17:03 GMT 15 March" on its own line
-BBC_TIME_LINE = re.compile(
-    rf"^\s*{_CLOCK}\s+{_ZONE}(?:\s+(?P<day>\d{{1,2}})\s+{_MONTH}(?:\s+(?P<year>\d{{4}}))?)?\s*$"
-)
-# "12:14 , Andy Gregory" or "Tuesday 21 January 2025 23:02 , Alex Croft"
-INDEPENDENT_TIME_LINE = re.compile(
-    rf"^\s*(?:{_WEEKDAY}\s+(?P<day>\d{{1,2}})\s+{_MONTH}\s+(?P<year>\d{{4}})\s+)?"
-    rf"{_CLOCK}\s*,\s*(?P<author>\S.{{0,80}})$"
-)
-# Anything that looks like one of the above, even if malformed: it must become a post or
-# a reject, never vanish into a body.
-LOOKS_TIMED = re.compile(
-    r"published at\s+\d{1,2}:\d{2}"
-    r"|^\s*\d{1,2}:\d{2}\s+(?:GMT|BST|UTC|Greenwich Mean Time|British Summer Time)\b"
-    r"|^\s*(?:[A-Z][a-z]+day\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\s+)?\d{1,2}:\d{2}\s*,\s*\S"
-)
 # A numbered label line ("3. Analysis", "7. BBC Verify") standing before a headline.
 LABEL_LINE = re.compile(r"^\s*\d{1,3}\.\s+(?P<label>[^.?!]{1,30})\s*$")
-IMAGE_SOURCE = re.compile(r"Image source, .*$")
-JOURNALIST_ROLE = re.compile(
-    r"^(?P<role>(?:[A-Z][a-z]+ )?(?:[a-z]+ ){0,3}"
-    r"(?:reporter|correspondent|editor|producer|journalist|presenter|analyst))"
-    r"(?=[A-Z\"“‘']|$)"
-)
-YEAR_MENTION = re.compile(r"\b(20[0-4]\d|19[5-9]\d)\b")
-DATE_MENTION = re.compile(
-    rf"\b{_WEEKDAY},?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\b(?:\s+(?P<year>\d{{4}}))?"
-)
+NUMBER_PREFIX = re.compile(r"^\s*\d{1,3}\.\s+")
 DERIVED_COLUMNS = ("post_id", "post_index")
 FORMATS_TRIED = (
-    "BBC classic ('Headlinepublished at 12:39 Greenwich Mean Time 25 February'), "
-    "BBC newer (a headline line, then '17:03 GMT 15 March'), "
-    "The Independent (a headline line, then '12:14 , Author' or "
-    "'Tuesday 21 January 2025 23:02 , Author')"
+    "entry stamps such as 'Headlinepublished at 12:39 GMT 25 February', '17:03 GMT 15 March', "
+    "'12:14 , Author', 'Tuesday 21 January 2025 23:02 , Author', '10.58am BST', "
+    "'3d ago06.37EDT', '05:56 PM', '2220 GMT — Headline', a Unix epoch; or a date line"
 )
+FIXED_ABOVE = ("bbc_new", "independent")
 
 
 @dataclass
 class Stamp:
-    """One timestamp line, before dates are resolved."""
+    """One entry stamp placed in its page, before its date is resolved."""
 
-    line: int  # 0-based index of the line that starts the post (its headline)
+    line: int  # 0-based index of the post's first line (its headline or the stamp)
     stamp_line: int  # 0-based index of the timestamp line
     body_start: int
     headline: str
-    time_text: str
-    hour: int
-    minute: int
-    zone: str  # "UTC", "BST" or "LONDON" (UK local time)
-    day: int | None
-    month: int | None
-    year: int | None
-    weekday: int | None
+    reading: Reading
     byline: str
     layout: str
     labels: list[str] = field(default_factory=list)
 
+    @property
+    def time_text(self) -> str:
+        return self.reading.text
 
-def month_number(name: str) -> int | None:
-    return MONTHS.get(name.lower())
+
+@dataclass(frozen=True)
+class StampScan:
+    stamps: list[Stamp]
+    bad: list[tuple[int, str]]  # (line, reason): looks timed, cannot be read
+    dated_lines: list[tuple[int, Reading]]  # labelled date lines (page dates, updates)
+
+    @property
+    def dated_indexes(self) -> set[int]:
+        return {index for index, _ in self.dated_lines}
 
 
 def previous_content_line(lines: Sequence[str], index: int, floor: int) -> int | None:
@@ -92,91 +69,122 @@ def previous_content_line(lines: Sequence[str], index: int, floor: int) -> int |
     return None
 
 
-def find_stamps(lines: Sequence[str]) -> tuple[list[Stamp], list[tuple[int, str]]]:
-    """Timestamp lines -> stamps; timestamp-like lines that fail -> (line, reason)."""
-    stamps: list[Stamp] = []
-    bad: list[tuple[int, str]] = []
-    floor = 0  # lines before this belong to the previous post's header
-    for index, line in enumerate(lines):
-        if not LOOKS_TIMED.search(line):
-            continue
-        published = BBC_PUBLISHED.match(line)
-        if published:
-            stamps.append(_stamp(published, index, index, index + 1, published["headline"], "bbc"))
-            floor = index + 1
-            continue
-        timed = BBC_TIME_LINE.match(line)
-        if timed:
-            last = stamps[-1] if stamps else None
-            if last and last.stamp_line == previous_content_line(lines, index, 0):
-                # The "published at" line above already opened this post.
-                last.body_start = index + 1
-                last.layout = "bbc_new"
-                floor = index + 1
-                continue
-            stamps.append(_headed_stamp(timed, lines, index, floor, "bbc_new"))
-            floor = index + 1
-            continue
-        independent = INDEPENDENT_TIME_LINE.match(line)
-        if independent:
-            stamps.append(_headed_stamp(independent, lines, index, floor, "independent"))
-            floor = index + 1
-            continue
-        bad.append((index, "timestamp not understood: expected one of " + FORMATS_TRIED))
-    return stamps, bad
+def _neighbour(
+    lines: Sequence[str], index: int, step: int, floor: int, stamp_lines: Collection[int]
+) -> int | None:
+    """The nearest content line above (step -1) or below (+1), past decorations."""
+    position = index + step
+    while floor <= position < len(lines):
+        text = lines[position].strip()
+        if position in stamp_lines:
+            return None
+        if text and not is_decoration(text) and not is_furniture(text):
+            return position
+        position += step
+    return None
 
 
-def _headed_stamp(
-    match: re.Match[str], lines: Sequence[str], index: int, floor: int, layout: str
-) -> Stamp:
-    """A stamp on its own line: the post's headline is the content line above it."""
-    head = previous_content_line(lines, index, floor)
-    headline = lines[head].strip() if head is not None else ""
-    start = head if head is not None else index
-    return _stamp(match, start, index, index + 1, headline, layout)
-
-
-def _stamp(
-    match: re.Match[str], start: int, stamp_line: int, body: int, headline: str, layout: str
-) -> Stamp:
-    groups = match.groupdict()
-    zone = groups.get("zone") or ""
-    zone_key = "BST" if zone in {"BST", "British Summer Time"} else "UTC"
-    if layout == "independent":
-        zone_key = "LONDON"
-    month = month_number(groups["month"]) if groups.get("month") else None
-    weekday = WEEKDAYS.index(groups["weekday"].lower()) if groups.get("weekday") else None
-    text = match.group(0).strip()
-    if layout == "bbc":
-        text = text[text.find("published at") + len("published at") :].strip()
-    return Stamp(
-        line=start,
-        stamp_line=stamp_line,
-        body_start=body,
-        headline=headline.strip(),
-        time_text=text,
-        hour=int(groups["hour"]),
-        minute=int(groups["minute"]),
-        zone=zone_key,
-        day=int(groups["day"]) if groups.get("day") else None,
-        month=month if groups.get("month") else None,
-        year=int(groups["year"]) if groups.get("year") else None,
-        weekday=weekday,
-        byline=(groups.get("author") or "").strip(),
-        layout=layout,
+def looks_like_headline(text: str) -> bool:
+    text = text.strip()
+    return (
+        3 <= len(text) <= 160
+        and len(text.split()) <= 25
+        and text[-1:] not in ".:,;"
+        and not looks_timed(text)
     )
 
 
-def check_stamp(stamp: Stamp) -> str | None:
-    """Why a stamp cannot be a time, or None."""
-    if stamp.hour > 23 or stamp.minute > 59:
-        return f"{stamp.time_text!r}: {stamp.hour:02d}:{stamp.minute:02d} is not a time of day"
-    if stamp.day is not None and stamp.month is None:
-        return f"{stamp.time_text!r}: unknown month"
-    if stamp.day is not None and stamp.month is not None:
-        longest = 29 if stamp.month == 2 else calendar.monthrange(2001, stamp.month)[1]
-        if stamp.year is not None:
-            longest = calendar.monthrange(stamp.year, stamp.month)[1]
-        if not 1 <= stamp.day <= longest:
-            return f"{stamp.time_text!r}: day {stamp.day} does not exist in that month"
-    return None
+def _layout(reading: Reading) -> str:
+    if reading.shape == "epoch":
+        return "epoch"
+    if reading.author and reading.shape == "clock_first":
+        return "independent"
+    if reading.author and reading.shape == "date_first" and reading.weekday is not None:
+        return "independent"
+    if reading.shape == "clock_first" and reading.zone in {"GMT", "BST", "UTC"}:
+        return "bbc_new" if reading.day is not None else "clock"
+    return "dated" if reading.day is not None else "clock"
+
+
+def find_stamps(lines: Sequence[str], skip: Collection[int] = ()) -> StampScan:
+    """Timestamp lines -> stamps; lines that look timed but cannot be read -> (line, reason).
+
+    Lines in `skip` (related-story lists) are read but open no post: the caller rejects
+    them with their reason."""
+    entries: list[tuple[int, Reading]] = []
+    dated: list[tuple[int, Reading]] = []
+    bad: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        if index in skip or not looks_timed(line):
+            continue
+        reading = read_stamp(line)
+        if reading is None:
+            bad.append((index, "timestamp not understood: expected " + FORMATS_TRIED))
+        elif reading.label and reading.label != "published at" and reading.problem is None:
+            dated.append((index, reading))
+        else:
+            entries.append((index, reading))
+    stamp_lines = {index for index, _ in entries}
+    side = _page_side(lines, entries, stamp_lines)
+    stamps: list[Stamp] = []
+    floor = 0  # lines before this belong to the previous post
+    for index, reading in entries:
+        stamp = _place(lines, index, reading, floor, side, stamps, stamp_lines)
+        if stamp is not None:
+            stamps.append(stamp)
+        floor = (stamps[-1].body_start if stamps else index + 1) if stamp else index + 1
+    return StampScan(stamps, bad, dated)
+
+
+def _page_side(
+    lines: Sequence[str], entries: Sequence[tuple[int, Reading]], stamp_lines: Collection[int]
+) -> str:
+    above = below = 0
+    floor = 0
+    for index, reading in entries:
+        if reading.headline or _layout(reading) in FIXED_ABOVE:
+            floor = index + 1
+            continue
+        up = _neighbour(lines, index, -1, floor, stamp_lines)
+        down = _neighbour(lines, index, 1, 0, stamp_lines)
+        above += up is not None and looks_like_headline(lines[up])
+        below += down is not None and looks_like_headline(lines[down])
+        floor = index + 1
+    return "above" if above > below else "below"
+
+
+def _place(
+    lines: Sequence[str],
+    index: int,
+    reading: Reading,
+    floor: int,
+    side: str,
+    stamps: list[Stamp],
+    stamp_lines: Collection[int],
+) -> Stamp | None:
+    layout = _layout(reading)
+    if reading.headline and "published at" in lines[index].lower():
+        headline = NUMBER_PREFIX.sub("", reading.headline)
+        return Stamp(index, index, index + 1, headline, reading, "", "bbc")
+    if reading.headline:
+        return Stamp(index, index, index + 1, reading.headline, reading, "", "dash")
+    last = stamps[-1] if stamps else None
+    if (
+        layout in {"bbc_new", "clock"}
+        and last is not None
+        and last.layout == "bbc"
+        and last.stamp_line == previous_content_line(lines, index, 0)
+    ):
+        # The "published at" line above already opened this post.
+        last.body_start = index + 1
+        last.layout = "bbc_new"
+        return None
+    if layout in FIXED_ABOVE or side == "above":
+        head = _neighbour(lines, index, -1, floor, stamp_lines)
+        if head is None or (layout not in FIXED_ABOVE and not looks_like_headline(lines[head])):
+            return Stamp(index, index, index + 1, "", reading, reading.author, layout)
+        return Stamp(head, index, index + 1, lines[head].strip(), reading, reading.author, layout)
+    down = _neighbour(lines, index, 1, 0, stamp_lines)
+    if down is not None and looks_like_headline(lines[down]):
+        return Stamp(index, index, down + 1, lines[down].strip(), reading, reading.author, layout)
+    return Stamp(index, index, index + 1, "", reading, reading.author, layout)

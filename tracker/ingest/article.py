@@ -195,7 +195,8 @@ def article_post(
         if len(line) > 200:
             break
     kept = [line for _, line in text_lines[:start] if line != headline and len(line) > 200]
-    body, byline = clean_body(kept + [line for _, line in text_lines[start:]])
+    rest = [line for _, line in text_lines[start:] if line != headline]
+    body, byline = clean_body(kept + rest)
     return {
         "doc": doc,
         "post_time": moment,

@@ -44,32 +44,35 @@ _EXACT = {
     "toggle caption",
     "please turn on javascript to use this feature",
 }
-_PATTERNS = [
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        r"^your support helps us to tell the story",
-        r"^(?:please use|use) (?:the )?\w+ browser for a more accessible video player",
-        r"^(?:this|the) (?:video|content) (?:is not available|can ?not be played)",
-        r"\bcookies?\b.*\b(?:accept|consent|settings|we use|policy)\b",
-        r"\b(?:accept|consent|manage)\b.*\bcookies?\b",
-        r"^(?:get|sign up for|sign up now|subscribe to) .{0,60}\bnewsletters?\b",
-        r"^stay up to date with notifications",
-        r"^notifications can be managed",
-        r"^why you can trust\b",
-        r"^latest ?sort by latest",
-        r"^live (?:reporting|updates|coverage) (?:by|from|edited by)\b",
-        r"\bview post$",
-        r"^(?:listen|watch) (?:to|on)\b.{0,60}\b(?:podcast|live|here)\b",
-        r"^(?:image|photo|picture) (?:source|credit)s?[:,]",
-        r"\b(?:photograph|photo|image|picture): [\w .,&/'’-]{2,60}$",
-        r"^(?:skip|jump) to\b",
-        r"^\d+ min read$",
-        r"^(?:tags|topics):",
-        r"^get all your news in one place",
-        r"^©",
-        r"^(?:[a-z]{2} ){1,4}[a-z]{2}$",  # a language switcher ("ua en ru")
-    )
-]
+_PATTERNS = re.compile(
+    "|".join(
+        f"(?:{pattern})"
+        for pattern in (
+            r"^your support helps us to tell the story",
+            r"^(?:please use|use) (?:the )?\w+ browser for a more accessible video player",
+            r"^(?:this|the) (?:video|content) (?:is not available|can ?not be played)",
+            r"\bcookies?\b.*\b(?:accept|consent|settings|we use|policy)\b",
+            r"\b(?:accept|consent|manage)\b.*\bcookies?\b",
+            r"^(?:get|sign up for|sign up now|subscribe to) .{0,60}\bnewsletters?\b",
+            r"^stay up to date with notifications",
+            r"^notifications can be managed",
+            r"^why you can trust\b",
+            r"^latest ?sort by latest",
+            r"^live (?:reporting|updates|coverage) (?:by|from|edited by)\b",
+            r"\bview post$",
+            r"^(?:listen|watch) (?:to|on)\b.{0,60}\b(?:podcast|live|here)\b",
+            r"^(?:image|photo|picture) (?:source|credit)s?[:,]",
+            r"\b(?:photograph|photo|image|picture): [\w .,&/'’-]{2,60}$",
+            r"^(?:skip|jump) to\b",
+            r"^\d+ min read$",
+            r"^(?:tags|topics):",
+            r"^get all your news in one place",
+            r"^©",
+            r"^(?:[a-z]{2} ){1,4}[a-z]{2}$",  # a language switcher ("ua en ru")
+        )
+    ),
+    re.IGNORECASE,
+)
 _DECORATION = re.compile(
     r"^(?:\d+\s?(?:s|m|h|d|mins?|hrs?|hours?|days?)\s?ago|just now|key event|pinned(?: post)?"
     r"|breaking|copy link|share|view post|live|updated)$",
@@ -99,7 +102,7 @@ def is_furniture(line: str) -> bool:
         return False
     if text.lower() in _EXACT:
         return True
-    return any(pattern.search(text) for pattern in _PATTERNS)
+    return bool(_PATTERNS.search(text))
 
 
 def is_decoration(line: str) -> bool:

@@ -152,9 +152,14 @@ def weekday_number(name: str | None) -> int | None:
 
 def looks_timed(line: str) -> bool:
     """True when a line starts like a timestamp (a post or a reject, never body text)."""
+    return shallow_timed(line) or read_stamp(line) is not None
+
+
+def shallow_timed(line: str) -> bool:
+    """looks_timed without reading the line: its start has a clock's shape."""
     if not _PREFILTER.search(line):
         return False
-    return bool(_PUBLISHED_AT.search(line) or _LOOKS.match(line) or read_stamp(line) is not None)
+    return bool(_PUBLISHED_AT.search(line) or _LOOKS.match(line))
 
 
 def read_stamp(line: str) -> Reading | None:
@@ -188,9 +193,13 @@ def _reading(match: re.Match[str], shape: str, line: str) -> Reading | None:
         zone, groups["author"] = "UK", None
     if zone is not None and not known_zone(zone):
         return None
-    hour, minute, problem = _clock(groups, zone)
-    if hour is None and problem is None:
-        return None  # "10.58" with neither am/pm nor a zone: a number, not a clock
+    hour: int | None = None
+    minute: int | None = None
+    problem: str | None = None
+    if groups.get("hour") is not None or groups.get("hhmm"):
+        hour, minute, problem = _clock(groups, zone)
+        if hour is None and problem is None:
+            return None  # "10.58" with neither am/pm nor a zone: a number, not a clock
     day, month, year, weekday, date_problem = _date(groups, zone)
     problem = problem or date_problem
     text = line.strip()

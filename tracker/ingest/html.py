@@ -46,6 +46,7 @@ class HtmlReading:
     text: str  # every block of the page, one per line
     main_text: str | None = None  # the article's text without page furniture
     posts: list[dict[str, object]] = field(default_factory=list)
+    rejects: list[dict[str, object]] = field(default_factory=list)  # entries without a date
     layout: str = "html"
     url: str | None = None
     published: datetime | None = None
@@ -144,15 +145,27 @@ def _text(value: Any) -> str:
     return "\n\n".join(part for part in paragraphs if part)
 
 
-def _entries(live: dict[str, Any]) -> list[dict[str, object]]:
+def _entries(live: dict[str, Any]) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """(posts, rejects) of a LiveBlogPosting: an entry without a readable date is a
+    reject, its line the entry's number in liveBlogUpdate."""
     updates = live.get("liveBlogUpdate") or []
     updates = updates if isinstance(updates, list) else [updates]
     records: list[dict[str, object]] = []
+    rejects: list[dict[str, object]] = []
     for number, update in enumerate(updates, start=1):
         if not isinstance(update, dict):
             continue
-        when = _moment(update.get("datePublished") or update.get("dateCreated"))
+        stamp = update.get("datePublished") or update.get("dateCreated")
+        when = _moment(stamp)
         if when is None:
+            rejects.append(
+                {
+                    "line": number,
+                    "text": str(update.get("headline") or "").strip(),
+                    "reason": f"liveBlogUpdate entry {number}: "
+                    + (f"datePublished {stamp!r} is not a date" if stamp else "no datePublished"),
+                }
+            )
             continue
         records.append(
             {
@@ -166,7 +179,7 @@ def _entries(live: dict[str, Any]) -> list[dict[str, object]]:
                 "line": number,
             }
         )
-    return records
+    return records, rejects
 
 
 def read_html(markup: str) -> HtmlReading:
@@ -176,9 +189,9 @@ def read_html(markup: str) -> HtmlReading:
     for item in objects:
         kinds = _types(item)
         if kinds & LIVE_TYPES:
-            posts = _entries(item)
+            posts, rejects = _entries(item)
             if posts:
-                reading.posts, reading.layout = posts, "json_ld_live"
+                reading.posts, reading.rejects, reading.layout = posts, rejects, "json_ld_live"
                 reading.url = _url(item)
                 return reading
     for item in objects:
@@ -217,6 +230,13 @@ def _library_reading(markup: str, reading: HtmlReading) -> None:
             reading.headline = reading.headline or heading
             reading.main_text = "\n".join(filter(None, [heading, main]))
     if reading.published is None:
-        found = find_date(markup, extensive_search=False, original_date=True)
-        if found:
-            reading.day = date.fromisoformat(found)
+        found = find_date(
+            markup,
+            extensive_search=False,
+            original_date=True,
+            outputformat="%Y-%m-%dT%H:%M:%S%z",
+        )
+        if found and found[11:19] == "00:00:00":
+            reading.day = date.fromisoformat(found[:10])  # a date with no time given
+        elif found:
+            reading.published = _moment(found)

@@ -78,7 +78,10 @@ def parse_live_blog(
     if looks_like_html(text):
         reading = read_html(text)
         if reading.posts:
-            return _finish(doc, doc_hash, url or reading.url, reading.posts, [], reading.layout)
+            html_rejects = [{"doc": doc, **reject} for reject in reading.rejects]
+            return _finish(
+                doc, doc_hash, url or reading.url, reading.posts, html_rejects, reading.layout
+            )
         text, main_text = reading.text, reading.main_text
         info = reading.page_info(info)
         url = url or reading.url
@@ -113,11 +116,16 @@ def parse_live_blog(
 
     records: list[dict[str, object]] = []
     first_line = valid[0].line if valid else len(lines)
-    head_lines = [line for i, line in enumerate(lines[:first_line]) if i not in related]
+    head_lines = [
+        line
+        for i, line in enumerate(lines[:first_line])
+        if i not in related and i not in scan.dated_indexes
+    ]
     if any(line.strip() for line in head_lines):
         body, _ = clean_body(head_lines)
         records.append(_record(doc, None, "", "", "", body, "head", True, 1))
     absorbed = _merge_same_minute(lines, valid, times)
+    dated_indexes = scan.dated_indexes
     for position, stamp in enumerate(valid):
         if position in absorbed:
             continue
@@ -126,12 +134,11 @@ def parse_live_blog(
             (valid[p].line for p in range(position + 1, len(valid)) if p not in absorbed),
             len(lines),
         )
+        dropped = related | dated_indexes | _stamp_lines(valid, group)
         section = [
             line
             for i, line in enumerate(lines[stamp.body_start : end], start=stamp.body_start)
-            if i not in related
-            and i not in scan.dated_indexes
-            and i not in _stamp_lines(valid, group)
+            if i not in dropped
         ]
         body, found_byline = clean_body(section)
         headline = next((valid[p].headline for p in group if valid[p].headline), "")

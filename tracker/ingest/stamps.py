@@ -18,7 +18,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from tracker.ingest.boilerplate import is_decoration, is_furniture
-from tracker.ingest.grammar import Reading, looks_timed, read_stamp
+from tracker.ingest.grammar import Reading, looks_timed, read_stamp, shallow_timed
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
 # A numbered label line ("3. Analysis", "7. BBC Verify") standing before a headline.
@@ -115,9 +115,11 @@ def find_stamps(lines: Sequence[str], skip: Collection[int] = ()) -> StampScan:
     dated: list[tuple[int, Reading]] = []
     bad: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
-        if index in skip or not looks_timed(line):
+        if index in skip:
             continue
         reading = read_stamp(line)
+        if reading is None and not shallow_timed(line):
+            continue
         if reading is None:
             bad.append((index, "timestamp not understood: expected " + FORMATS_TRIED))
         elif reading.label and reading.label != "published at" and reading.problem is None:

@@ -26,6 +26,7 @@ from tracker.attribute.lexicon import (
     HONORIFIC,
     NAME_WORD,
     NOT_NAME_WORDS,
+    SPEECH_VERB,
     TITLE,
     VERB_AFTER_SUBJECT,
     VERB_BEFORE_SUBJECT,
@@ -111,7 +112,9 @@ def find_new_people(
     for match in TITLED_NAME.finditer(text):
         register(*match.span("name"), match["title"].strip(" ,"), "titled")
     for match in APPOSITION_NAME.finditer(text):
-        register(*match.span("name"), match["role"].strip(), "apposition")
+        # "A B, deputy prime minister said." : the role stops before the verb.
+        role = re.split(rf"\s+(?:{SPEECH_VERB})\b", match["role"])[0].strip()
+        register(*match.span("name"), role, "apposition")
     for match in BARE_NAME.finditer(text):
         start, end = _trimmed(text, *match.span("name"))
         if len(text[start:end].split()) < 2:

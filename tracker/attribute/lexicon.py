@@ -63,11 +63,10 @@ SPEECH_PHRASES = (
 )
 # Verbs that declare a position by doing something rather than saying it.
 ACT_LEMMAS = _words(
-    "propose offer order sign veto approve introduce table submit present unveil launch "
-    "promote advocate champion require stipulate block resist float outline raise commit "
-    "decide authorise authorize instruct direct demand pledge initiate draft adopt ratify "
-    "push lobby campaign prioritise prioritize condition invite suspend halt freeze seize "
-    "confiscate refuse"
+    "propose offer order sign veto approve introduce table submit present unveil promote "
+    "advocate champion require stipulate block resist float outline raise commit decide "
+    "authorise authorize instruct direct demand pledge initiate draft adopt ratify push "
+    "lobby campaign prioritise prioritize condition invite refuse"
 )
 ACT_PHRASES = ("turn down", "sign off", "hold out", "work to", "work towards", "work on")
 

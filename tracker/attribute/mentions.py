@@ -16,7 +16,7 @@ from datetime import date
 from tracker.attribute.discovery import find_new_people, honorific_people, page_mentions
 from tracker.attribute.model import Mention, PageState
 from tracker.attribute.text import fold
-from tracker.config import PositionsConfig
+from tracker.config import PositionsConfig, RoleAlias
 
 NOT_A_ROLE_BEFORE = re.compile(
     r"\b(?:former|ex|a|an|another|previous|late|future|then|next|whichever)[\s-]+$", re.I
@@ -40,7 +40,9 @@ class AliasIndex:
                 valid = isinstance(alias, str) or day is None or alias.valid_on(day)
                 if not valid:
                     continue
-                if text[:1].isupper() and not text.startswith("The "):
+                # A name ("Johnson" from a date on) is matched as written; a phrase with a
+                # lower-case word ("Ukraine's president") is a role, in any case.
+                if _is_name(text) if isinstance(alias, RoleAlias) else not _is_role(text):
                     names.setdefault(text, actor.id)
                 else:
                     core = re.sub(r"^the\s+", "", text, flags=re.I)
@@ -58,6 +60,14 @@ class AliasIndex:
     def role_holder(self, phrase: str) -> str | None:
         """The actor a role phrase ("the Russian president") names on this day."""
         return self.roles.get(re.sub(r"^the\s+", "", phrase.strip(), flags=re.I).lower())
+
+
+def _is_name(text: str) -> bool:
+    return all(word[:1].isupper() for word in text.split()) and not text.startswith("The ")
+
+
+def _is_role(text: str) -> bool:
+    return text.lower().startswith("the ")
 
 
 def _longest(phrases: Sequence[str] | dict[str, str]) -> list[str]:

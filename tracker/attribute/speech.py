@@ -38,6 +38,7 @@ from tracker.attribute.lexicon import (
 )
 from tracker.attribute.model import Mention, Speaker
 
+ASKED = re.compile(r"\b[Aa]sked\s+(?:about|if|whether|why|how|what|when)\b[^,;:]*$")
 CLAUSE_BOUNDARY = re.compile(r"(?:,\s+(?:while|but|whereas|as|and)\s+|;\s+|\s-\s+|:\s+)")
 QUOTES = "\"'"
 _CLAUSE_END = re.compile(r"[;,.!?]\s|[;.!?]$")
@@ -59,6 +60,7 @@ def find_speakers(sentence: str, mentions: list[Mention], line_start: bool) -> l
             speakers.append(Speaker(mention, cue, start))
 
     quoted = any(q in sentence for q in QUOTES)
+    nominals: list[Speaker] = []
     for number, mention in enumerate(mentions):
         before, after = sentence[: mention.start], sentence[mention.end :]
         if VERB_BEFORE_SUBJECT.search(before):
@@ -68,11 +70,10 @@ def find_speakers(sentence: str, mentions: list[Mention], line_start: bool) -> l
             add(mention, "passive", 0)
             continue
         nominal = NOMINAL_BEFORE.search(before)
-        if nominal:
-            add(mention, "nominal", _noun_phrase_start(sentence, nominal.start("noun")))
-            continue
-        if NOMINAL_AFTER.match(after):
-            add(mention, "nominal", _noun_phrase_start(sentence, mention.start))
+        if nominal or NOMINAL_AFTER.match(after):
+            if _may_carry_position(before):
+                start = nominal.start("noun") if nominal else mention.start
+                nominals.append(Speaker(mention, "nominal", _noun_phrase_start(sentence, start)))
             continue
         if (line_start or number == 0) and COLON_BEFORE.match(before) and COLON_AFTER.match(after):
             add(mention, "colon", 0)
@@ -97,7 +98,18 @@ def find_speakers(sentence: str, mentions: list[Mention], line_start: bool) -> l
         for partner in _coordinated(sentence, mentions, number):
             add(partner, cue, start)
         add(mention, cue, start)
+    # "X's plan" is X's position only where nobody named speaks in the sentence: in
+    # "Y said X's plan was dead" the words are Y's.
+    if not speakers:
+        for candidate in nominals:
+            add(candidate.mention, candidate.cue, candidate.start)
     return sorted(speakers, key=lambda s: s.mention.start)
+
+
+def _may_carry_position(before: str) -> bool:
+    """A position noun outside a quotation and outside a question put to someone."""
+    quotes = sum(before.count(q) for q in '"')
+    return quotes % 2 == 0 and not ASKED.search(before)
 
 
 def _coordinated(sentence: str, mentions: list[Mention], number: int) -> list[Mention]:

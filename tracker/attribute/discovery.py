@@ -33,7 +33,7 @@ from tracker.attribute.lexicon import (
     looks_like_person,
 )
 from tracker.attribute.model import Discovered, Mention, PageState
-from tracker.attribute.text import ascii_name
+from tracker.attribute.text import ascii_name, fold
 
 _PREFIX_WORD = (
     r"(?:[A-Z][\w.'-]*|government|presidential|foreign|defence|defense|deputy|senior|top|"
@@ -60,8 +60,9 @@ _NOT_SUBJECT_BEFORE = re.compile(
     re.I,
 )
 
-# How much each kind of evidence says that a name is a speaker worth tracking.
-EVIDENCE_WEIGHT = {"titled": 0.6, "party": 0.6, "apposition": 0.5, "honorific": 0.4}
+# How much one statement says that a new name is a speaker: with a role recorded (a
+# title, party tag or apposition) or from a bare name.
+ROLE_WEIGHT = 0.6
 BARE_WEIGHT = 0.3
 
 
@@ -190,13 +191,11 @@ def new_actor_table(statements: pl.DataFrame) -> pl.DataFrame:
     weighs more than one from a bare name; a speech cue more than an act or a noun
     ("X's plan"). Each statement adds independent evidence: 1 - prod(1 - w)."""
     source = (
-        pl.when(pl.col("actor_role") != "")
-        .then(pl.lit(EVIDENCE_WEIGHT["titled"]))
-        .otherwise(pl.lit(BARE_WEIGHT))
+        pl.when(pl.col("actor_role") != "").then(pl.lit(ROLE_WEIGHT)).otherwise(pl.lit(BARE_WEIGHT))
     )
     cue = pl.col("cue").replace_strict(_CUE_WEIGHT, default=0.6, return_dtype=pl.Float64)
     weight = source * cue
-    return (
+    table = (
         statements.lazy()
         .filter(~pl.col("actor_known"))
         .with_columns(weight.alias("_weight"))
@@ -214,7 +213,25 @@ def new_actor_table(statements: pl.DataFrame) -> pl.DataFrame:
             pl.col("text").first().alias("example"),
             pl.col("cue").first().alias("cue"),
             (1 - (1 - pl.col("_weight")).product()).round(2).alias("confidence"),
+            pl.col("text").alias("_texts"),
         )
         .sort("confidence", "statements", "actor", descending=[True, True, False])
         .collect()
     )
+    names = [
+        _name_as_written(actor, texts)
+        for actor, texts in zip(table["actor"], table["_texts"], strict=True)
+    ]
+    return table.drop("_texts").insert_column(1, pl.Series("name", names, dtype=pl.String))
+
+
+def _name_as_written(actor: str, texts: list[str]) -> str:
+    """The person's name as the copy spells it (accents kept), else from the id."""
+    for text in texts:
+        words = list(re.finditer(r"[\w'-]+", fold(text)))
+        for first, word in enumerate(words):
+            for last in range(first + 1, min(first + 5, len(words))):
+                span = text[word.start() : words[last].end()]
+                if actor_id_for(span) == actor:
+                    return span
+    return actor.replace("_", " ").title()

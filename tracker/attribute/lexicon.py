@@ -279,7 +279,8 @@ NOT_NAME_WORDS = frozenset(
         "Before While When Since Although Though Still Yet Also Then Now Here There What Who "
         "Why How Where So Yes No Well Thus Even Only Just Both All Some Many Most Such Every "
         "Each Other Another Any Your Please Thank Let Dear Allies Leaders Officials Lawmakers "
-        "Sources Congressional Chemical Countering Old New Great Grand Supreme Federal Royal"
+        "Sources Congressional Chemical Countering Old New Great Grand Supreme Federal Royal "
+        "Saudi Sri Hong Latin Middle Far Near"
     )
 )
 # Capitalised words that end organisations and places, not people.
@@ -300,7 +301,9 @@ NOT_NAME_ENDINGS = frozenset(
         "Strategy Studies Policy Report Magazine Economist Organization Organisation "
         "Association Society Movement Front League Brigade Battalion Regiment Division Guard "
         "Corps Inc Ltd Airlines Programme Program Project Mission Campaign Bureau Secretariat "
-        "Board Authority Directorate Figaro Monde Spiegel Zeitung Izvestia"
+        "Board Authority Directorate Figaro Monde Spiegel Zeitung Izvestia Arabia Korea "
+        "Zealand Africa Lanka Kong Coast Emirates Herzegovina Rica Salvador Guinea Leone "
+        "Sudan Ossetia Abkhazia Transnistria Caucasus Asia America Americas"
     )
 )
 
@@ -348,10 +351,12 @@ VERB_AFTER_SUBJECT = re.compile(
 VERB_BEFORE_SUBJECT = re.compile(
     rf"(?:(?:^|[,\"'-])\s*(?P<verb>{INVERTED_VERB})|\b[Aa]ccording\s+to)\s+{TITLEISH}$"
 )
+# What may stand between a participle and its agent: "urged earlier by", "made on Monday by".
+_ADVERBIAL = r"(?:(?:[a-z]+ly|earlier|later|again|also|first|once|on\s+\w+|last\s+\w+)\s+){0,2}"
 PASSIVE = re.compile(r"\b(?:been|was|were|is|are|being|be)\s+(?:\w+\s+)?$")
 PASSIVE_AGENT = re.compile(
     rf"\b(?:{PASSIVE_PARTICIPLE}|made|voiced|echoed|raised|put\s+forward|set\s+out|"
-    rf"laid\s+out|tabled|floated)\s+(?:[a-z]+\s+){{0,3}}?by\s+{TITLEISH}$"
+    rf"laid\s+out|tabled|floated)\s+{_ADVERBIAL}by\s+{TITLEISH}$"
 )
 NOMINAL_BEFORE = re.compile(
     rf"\b(?P<noun>(?:an?|the|this|that|his|her|its|their)\s+(?:[\w-]+\s+){{0,2}}?"

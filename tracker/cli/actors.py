@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import click
@@ -19,7 +21,9 @@ def command(data_dir: Path, only_new: bool) -> None:
     """List the speakers of DATA_DIR (written by `tracker run`) with their statement counts.
 
     With --new, list the speakers discovered on the pages but absent from positions.yaml,
-    with a YAML snippet to adopt each one."""
+    with a YAML snippet to adopt each one, the confidence of the discovery (0-1: a title
+    or party tag counts more than a bare name, each statement adds to it) and the
+    statement that shows it best."""
     from tracker.attribute import new_actor_table
     from tracker.schemas import STATEMENTS
     from tracker.storage import read_stage
@@ -30,13 +34,12 @@ def command(data_dir: Path, only_new: bool) -> None:
         if table.is_empty():
             click.echo("No new speakers: every speaker is in positions.yaml.")
             return
-        click.echo(f"{table.height} speakers not in positions.yaml (add them under actors:):")
+        click.echo(
+            f"{table.height} speakers not in positions.yaml, most certain first "
+            "(add those you adopt under actors:):"
+        )
         for row in table.iter_rows(named=True):
-            name = row["actor"].replace("_", " ").title()
-            click.echo(
-                f"  - id: {row['actor']}\n    name: {name}\n    role: {row['role']}\n"
-                f"    # {row['statements']} statements in {row['docs']}"
-            )
+            click.echo(_adoption_snippet(row))
         return
     table = (
         statements.group_by("actor", "actor_known")
@@ -48,3 +51,31 @@ def command(data_dir: Path, only_new: bool) -> None:
         click.echo(
             f"{row['actor']:<32} {row['statements']:>6}  {row['last_seen']:%Y-%m-%d}{status}"
         )
+
+
+def _adoption_snippet(row: dict[str, object]) -> str:
+    name = str(row["name"])
+    surname = name.split()[-1] if " " in name else ""
+    evidence = " ".join(str(row["example"]).split())
+    if len(evidence) > 160:
+        evidence = evidence[:157] + "..."
+    lines = [
+        f"  - id: {row['actor']}",
+        f"    name: {_yaml_text(name)}",
+        f"    role: {_yaml_text(str(row['role']))}",
+    ]
+    if surname:
+        lines += ["    aliases:", f"      - {_yaml_text(surname)}"]
+    lines += [
+        f"    # confidence {row['confidence']:.2f}: {row['statements']} statements "
+        f"({row['cue']}) in {row['docs']}",
+        f'    # evidence: "{evidence}"',
+    ]
+    return "\n".join(lines)
+
+
+def _yaml_text(text: str) -> str:
+    """A YAML scalar for `text`: plain where that reads back the same, else quoted."""
+    if re.fullmatch(r"[A-Za-z\u00c0-\u024f][\w .'()\u00c0-\u024f-]*", text):
+        return text
+    return json.dumps(text, ensure_ascii=False)

@@ -16,14 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracker.attribute.lexicon import AUX, INVERTED_VERB, SPEECH_VERB, TITLEISH
+from tracker.attribute.lexicon import ANY_VERB, AUX, INVERTED_VERB, SPEECH_VERB, TITLEISH
 from tracker.attribute.mentions import AliasIndex
 from tracker.attribute.model import Mention
 
 PRONOUN_SPEECH = re.compile(
     rf"(?:^|[,;:\"'-]\s*|\b(?:but|and|as|while|where|when|that)\s+)[\"']?"
     rf"(?P<pronoun>[Hh]e|[Ss]he)(?:\s+(?:also|then|later))?"
-    rf"(?:(?:,[^,\"]{{1,80}},)?\s+{AUX}(?:{SPEECH_VERB})\b)"
+    rf"(?:(?:,[^,\"]{{1,80}},)?\s+{AUX}(?:{ANY_VERB})\b)"
 )
 PRONOUN_OFFICE = re.compile(
     rf"(?:^|[,;:\"'-]\s*|\b(?:but|and|as|while)\s+)(?P<pronoun>[Hh]is|[Hh]er)\s+"
@@ -109,7 +109,10 @@ def _last_titled(
     noun: str, adjective: str | None, discourse: Discourse, index: AliasIndex
 ) -> Mention | None:
     wanted = f"{adjective.strip().lower()} {noun}" if adjective else noun
-    for mention in reversed(discourse.history):
+    # The last speaker first: "Zelensky added that ... Erdogan backed it. The president
+    # also stressed ..." continues Zelensky.
+    candidates = [discourse.last_speaker] if discourse.last_speaker else []
+    for mention in [*candidates, *reversed(discourse.history)]:
         role = f"{mention.role.lower()} {index.actor_roles.get(mention.actor, '')}"
         if re.search(rf"(?<![\w-]){re.escape(wanted)}(?![\w-])", role):
             return mention
@@ -135,6 +138,8 @@ def institution_speaker(
     """The person an institution speaks for, when the post has just named them."""
     for match in INSTITUTION.finditer(sentence):
         after, before = sentence[match.end() :], sentence[: match.start()]
+        if re.search(r"\b(?:on|at|of|to|by|with|from|about|against|over|into)\s+$", before):
+            continue  # "pushes back on Kremlin claims": the institution is an object
         speaking = re.match(rf"\s+{AUX}(?:{SPEECH_VERB})\b", after) or re.search(
             rf"(?:^|[,\"'-])\s*{INVERTED_VERB}\s+$", before
         )

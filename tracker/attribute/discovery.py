@@ -24,6 +24,7 @@ from tracker.attribute.lexicon import (
     COMMENTATOR,
     FULL_NAME,
     HONORIFIC,
+    INVERTED_AFTER,
     NAME_WORD,
     NOT_NAME_WORDS,
     SPEECH_VERB,
@@ -132,7 +133,7 @@ def _speaks_bare(text: str, start: int, end: int) -> bool:
     ("writes A B", "A B writes:"), not a source ("according to A B" needs a title)."""
     before = text[:start]
     inverted = VERB_BEFORE_SUBJECT.search(before)
-    if inverted:
+    if inverted and INVERTED_AFTER.match(text[end:]):
         return bool(inverted["verb"]) and not _BYLINE_VERB.match(inverted["verb"])
     verb = VERB_AFTER_SUBJECT.match(text[end:])
     if verb is None or not verb["speech"] or _BYLINE_VERB.match(verb["speech"]):

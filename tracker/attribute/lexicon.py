@@ -46,6 +46,9 @@ SPEECH_PHRASES = (
     "lay out",
     "spell out",
     "hit out",
+    "hit back",
+    "fire back",
+    "push back",
     "lash out",
     "speak out",
     "weigh in",
@@ -82,6 +85,7 @@ _IRREGULAR = {
     "set": ("set", "sets", "setting"),
     "put": ("put", "puts", "putting"),
     "hit": ("hit", "hits", "hitting"),
+    "fire": ("fire", "fires", "fired", "firing"),
     "cast": ("cast", "casts", "casting"),
     "lay": ("lay", "lays", "laid", "laying"),
     "feel": ("feel", "feels", "felt", "feeling"),
@@ -147,10 +151,17 @@ SPEECH_VERB = (
 ACT_VERB = rf"(?:{_alternation(_ACT_FORMS)}(?![\w-]))"
 ANY_VERB = rf"(?:{SPEECH_VERB}|{ACT_VERB})"
 # Finite forms that can stand before their subject: '"...", said X', 'argued X'.
+# Verbs that stand before their subject in reporting: '"...", said X', "argued X".
+_INVERSION_LEMMAS = _words(
+    "say add warn insist argue write note stress explain continue ask reply declare claim "
+    "admit concede recall suggest observe remark respond comment tweet post state conclude "
+    "acknowledge announce urge caution emphasise emphasize counter retort quip joke predict "
+    "promise vow pledge complain lament boast muse reason reckon confirm"
+)
 INVERTED_VERB = _alternation(
     form
-    for form in _SPEECH_FORMS
-    if form.endswith(("ed", "d", "s")) or form in {"told", "wrote", "spoke", "thought", "went on"}
+    for form in _all_forms(_INVERSION_LEMMAS)
+    if form.endswith(("ed", "d", "s")) or form in {"wrote", "went on"}
 )
 # Participles that make the agent the speaker in a passive: "was urged by X".
 PASSIVE_PARTICIPLE = _alternation(
@@ -160,18 +171,17 @@ PASSIVE_PARTICIPLE = _alternation(
 )
 
 # Nouns that carry the position of their owner: "X's plan", "a proposal by X".
-POSITION_NOUNS = _alternation(
-    _words(
-        "plan plans proposal proposals call calls offer offers idea initiative demand demands "
-        "pledge pledges promise promises vow warning warnings threat threats suggestion push "
-        "bid insistence refusal rejection stance position positions remarks comments comment "
-        "statement statements words message formula vision conditions terms ultimatum appeal "
-        "appeals proposition framework blueprint roadmap road-map peace plan peace formula "
-        "peace proposal peace initiative offer call decision decree order request requests "
-        "argument assertion claim claims view views opposition support backing endorsement "
-        "announcement"
-    )
+_NOUNS = (
+    "plan plans proposal proposals call calls offer offers idea initiative demand demands "
+    "pledge pledges promise promises vow warning warnings threat threats suggestion push bid "
+    "insistence refusal rejection remarks comments comment statement statements words formula "
+    "vision conditions terms ultimatum appeal appeals proposition framework blueprint roadmap "
+    "road-map decision decree order request requests announcement"
 )
+POSITION_NOUNS = _alternation([*_words(_NOUNS), "message", "messages"])
+# After a possessive the noun must name something said or proposed ("X's plan"), not a
+# description of the person ("X's position", "X's message to the West seems to be").
+OWNED_NOUNS = _alternation(_words(_NOUNS))
 # Owners through whom a person declares a position ("Meloni's office says").
 OFFICE_WORDS = r"(?:office|press\s+office|press\s+service|spokesman|spokeswoman|spokesperson)"
 
@@ -348,6 +358,14 @@ VERB_AFTER_SUBJECT = re.compile(
     rf"(?:(?P<speech>{SPEECH_VERB})|(?P<act>{ACT_VERB}))"
 )
 # '"...", said X' / "..., argued X" / "according to X"
+# What follows an inverted subject: the end of the clause, not a clause of its own
+# ("said Trump's actions could ..." is a complement clause, not '"...", said Trump').
+INVERTED_AFTER = re.compile(
+    r"^(?!'s?\b)(?:\s*\([^()]{1,40}\))?\s*(?:[,.;:!?\"'-]|$|(?:in|on|at|during|after|before|"
+    r"to|from|"
+    r"of|while|when|as|adding|saying|who|last|this|earlier|later|yesterday|today|tonight|"
+    r"recently|[A-Z][a-z]+day)\b)"
+)
 VERB_BEFORE_SUBJECT = re.compile(
     rf"(?:(?:^|[,\"'-])\s*(?P<verb>{INVERTED_VERB})|\b[Aa]ccording\s+to)\s+{TITLEISH}$"
 )
@@ -362,11 +380,15 @@ NOMINAL_BEFORE = re.compile(
     rf"\b(?P<noun>(?:an?|the|this|that|his|her|its|their)\s+(?:[\w-]+\s+){{0,2}}?"
     rf"{POSITION_NOUNS})\s+(?:[a-z-]+\s+){{0,2}}?(?:by|from)\s+{TITLEISH}$"
 )
-NOMINAL_AFTER = re.compile(rf"^'s?\s+(?:[\w-]+\s+){{0,2}}?{POSITION_NOUNS}\b")
+NOMINAL_AFTER = re.compile(rf"^'s?\s+(?:[\w-]+\s+){{0,2}}?{OWNED_NOUNS}\b")
 # "criticised X for saying ...": X said it.
 FOR_SAYING = re.compile(
     rf"^\s+(?:for|over|after)\s+(?:(?:his|her|their)\s+)?(?:{SPEECH_VERB}|comments|remarks|"
     rf"statement|words|suggestion|claims?|calls?)\b"
+)
+# "quoted X as saying ...": X said it.
+AS_SAYING = re.compile(
+    r"^\s+as\s+(?:saying|telling|writing|warning|stating|arguing|insisting|claiming|adding)\b"
 )
 # "X: ..." or "X on frozen assets: ..." at the start of a line or headline.
 COLON_AFTER = re.compile(r"^(?:\s+on\s+[^:.\"]{1,80})?:\s*\S")

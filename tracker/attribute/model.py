@@ -24,6 +24,7 @@ class Speaker:
     mention: Mention
     cue: str  # quote, reported, act, passive, nominal, colon, office, ...
     start: int  # where the speaker's statement begins in the sentence
+    quoted: bool = False  # named inside a quotation (maybe someone else's words)
 
 
 @dataclass(frozen=True)

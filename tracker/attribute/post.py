@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from tracker.attribute.coreference import (
+    PRONOUN_SPEECH,
     Discourse,
     definite_mentions,
     institution_speaker,
@@ -25,7 +26,7 @@ from tracker.attribute.coreference import (
 from tracker.attribute.lexicon import VERB_AFTER_SUBJECT
 from tracker.attribute.mentions import AliasIndex, find_mentions
 from tracker.attribute.model import Mention, PageState, Speaker
-from tracker.attribute.speech import QUOTES, find_speakers
+from tracker.attribute.speech import QUOTES, find_speakers, has_quote
 from tracker.attribute.text import fold, split_sentences
 
 HEADLINE_DASH = re.compile(r"\s-\s(?P<speaker>[^-]{2,60})$")
@@ -71,15 +72,26 @@ def attribute_post(
             continue
         if block_speaker and is_line and not stripped.startswith(BULLET):
             block_speaker = None
-        if QUESTION_LINE.match(stripped) or (
-            stripped.endswith("?") and not any(q in stripped for q in QUOTES)
-        ):
+        if QUESTION_LINE.match(stripped) or (stripped.endswith("?") and not has_quote(stripped)):
             discourse.remember(sentence, mentions)
             previous_attributed = False
             pending_quote = None
             continue
         found = find_speakers(sentence, mentions, line_start)
-        if not found:
+        if found and all(s.quoted or s.cue == "nominal" for s in found):
+            # Named only inside a quotation or by a noun: the sentence's own speaker
+            # (a pronoun, an office, the quote's continuation) comes first.
+            voice = _fallback(
+                sentence, stripped, mentions, discourse, index, block_speaker, transcript
+            )
+            if not voice and stripped[:1] in QUOTES and previous_attributed:
+                voice = (
+                    [Speaker(discourse.last_speaker, "quote", 0)] if discourse.last_speaker else []
+                )
+            found = voice or found
+        if found:
+            found = _pronoun_first(sentence, mentions, discourse, found)
+        else:
             found = _fallback(
                 sentence, stripped, mentions, discourse, index, block_speaker, transcript
             )
@@ -129,6 +141,19 @@ def _fallback(
     if transcript and not mentions:
         return [Speaker(transcript, "transcript", 0)]
     return []
+
+
+def _pronoun_first(
+    sentence: str, mentions: list[Mention], discourse: Discourse, found: list[Speaker]
+) -> list[Speaker]:
+    """ "He hit back at X, who said ...": the pronoun is the main clause's speaker."""
+    match = PRONOUN_SPEECH.search(sentence)
+    if match is None or match.start("pronoun") > found[0].mention.start:
+        return found
+    referent = pronoun_speaker(sentence, mentions, discourse)
+    if referent is None or any(s.mention.actor == referent.actor for s in found):
+        return found
+    return [Speaker(referent, "pronoun", 0), *found]
 
 
 def _row(speaker: Mention, cue: str, text: str, start: int, end: int) -> dict[str, object]:

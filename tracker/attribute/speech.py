@@ -23,9 +23,11 @@ from __future__ import annotations
 import re
 
 from tracker.attribute.lexicon import (
+    AS_SAYING,
     COLON_AFTER,
     COLON_BEFORE,
     FOR_SAYING,
+    INVERTED_AFTER,
     NOMINAL_AFTER,
     NOMINAL_BEFORE,
     PASSIVE,
@@ -39,8 +41,30 @@ from tracker.attribute.lexicon import (
 from tracker.attribute.model import Mention, Speaker
 
 ASKED = re.compile(r"\b[Aa]sked\s+(?:about|if|whether|why|how|what|when)\b[^,;:]*$")
+CONDITIONAL_BEFORE = re.compile(r"\b(?:if|unless|whether|until|lest)\s+(?:\S+\s+){0,3}$")
+MODAL = re.compile(r"\b(?:would|could|might|may|will|should|shall)\b")
+OPEN_SINGLE = re.compile(r"(?:^|[\s(\[])'(?=[A-Za-z0-9])")
+CLOSE_SINGLE = re.compile(r"(?<=[\w.,!?])'(?=[\s.,;:!?)]|$)")
+FINITE_SPEECH = re.compile(
+    r"\b(?:says|said|tells|told|reports|reported|claims|claimed|argues|argued|warns|warned|"
+    r"insists|insisted|adds|added|writes|wrote|according\s+to)\b"
+)
+# Outlets relay what others say; their "says" leaves a position noun its owner's.
+MEDIA_BEFORE = re.compile(
+    r"(?:\b(?:Times|Post|Journal|Telegraph|Guardian|News|Reuters|AFP|AP|Bloomberg|Tass|TASS|"
+    r"Interfax|Politico|Axios|newspaper|paper|agency|media|outlet|broadcaster|website|"
+    r"report|reports|sources)|\baccording\s+to\s+\S+)\s+(?:\w+\s+)?$"
+)
 CLAUSE_BOUNDARY = re.compile(r"(?:,\s+(?:while|but|whereas|as|and)\s+|;\s+|\s-\s+|:\s+)")
 QUOTES = "\"'"
+# A quotation mark: a double quote, or a single one not inside a word ("Putin's").
+QUOTE_MARK = re.compile(r"\"|(?<![A-Za-z])'|'(?![A-Za-z])")
+
+
+def has_quote(text: str) -> bool:
+    return QUOTE_MARK.search(text) is not None
+
+
 _CLAUSE_END = re.compile(r"[;,.!?]\s|[;.!?]$")
 _COORDINATION = re.compile(
     rf"^\s*(?:\([^()]{{1,40}}\))?\s*(?:,\s*[^,\"]{{1,100}}?,)?\s*,?\s*"
@@ -57,47 +81,63 @@ def find_speakers(sentence: str, mentions: list[Mention], line_start: bool) -> l
     def add(mention: Mention, cue: str, start: int) -> None:
         if mention.actor not in seen:
             seen.add(mention.actor)
-            speakers.append(Speaker(mention, cue, start))
+            quoted = inside_quotation(sentence[: mention.start])
+            speakers.append(Speaker(mention, cue, start, quoted))
 
-    quoted = any(q in sentence for q in QUOTES)
+    has_quotes = has_quote(sentence)
     nominals: list[Speaker] = []
+    # '"...", warns X': the verb belongs to X, not to a name before it.
+    inverted = {}
+    for mention in mentions:
+        match = VERB_BEFORE_SUBJECT.search(sentence[: mention.start])
+        if match and INVERTED_AFTER.match(sentence[mention.end :]):
+            inverted[mention.start] = match.start()
     for number, mention in enumerate(mentions):
         before, after = sentence[: mention.start], sentence[mention.end :]
-        if VERB_BEFORE_SUBJECT.search(before):
-            add(mention, "quote" if quoted else "reported", 0)
+        if mention.start in inverted:
+            add(mention, "quote" if has_quotes else "reported", 0)
             continue
         if PASSIVE_AGENT.search(before):
             add(mention, "passive", 0)
             continue
         nominal = NOMINAL_BEFORE.search(before)
         if nominal or NOMINAL_AFTER.match(after):
-            if _may_carry_position(before):
+            if not (
+                ASKED.search(before) or inside_quotation(before) or _other_voice(sentence, mention)
+            ):
                 start = nominal.start("noun") if nominal else mention.start
                 nominals.append(Speaker(mention, "nominal", _noun_phrase_start(sentence, start)))
             continue
         if (line_start or number == 0) and COLON_BEFORE.match(before) and COLON_AFTER.match(after):
             add(mention, "colon", 0)
             continue
-        if FOR_SAYING.match(after):
+        if FOR_SAYING.match(after) or AS_SAYING.match(after):
             add(mention, "reported", _noun_phrase_start(sentence, mention.start))
             continue
-        if POSSESSIVE_AIDE.match(after):
-            continue
+        if POSSESSIVE_AIDE.match(after) or CONDITIONAL_BEFORE.search(before):
+            continue  # "X's aide said", "if X refuses": X is not speaking
         verb = VERB_AFTER_SUBJECT.match(after)
         if verb is None:
             continue
+        verb_at = verb.start("speech" if verb["speech"] else "act")
+        if any(at >= mention.end and at <= mention.end + verb.end() for at in inverted.values()):
+            continue  # "Trump, warns Zelensky": the verb introduces the next name
         word = verb["speech"] or verb["act"] or ""
-        if PASSIVE.search(after[: verb.start("speech" if verb["speech"] else "act")]) and (
-            not word.endswith("ing")
-        ):
+        if PASSIVE.search(after[:verb_at]) and not word.endswith("ing"):
             continue  # "X was accused (by Y)": X is not speaking.
         if speakers and not in_subject_slot(before):
             continue  # an object: "Berg criticised Kral said ..." is not Kral's clause.
+        if speakers and MODAL.search(after[:verb_at]):
+            continue  # "X warned that Y would demand ...": a prediction, not Y's words
         cue = "office" if verb["owner"] else ("reported" if verb["speech"] else "act")
         start = _clause_start(sentence, mention)
         for partner in _coordinated(sentence, mentions, number):
             add(partner, cue, start)
         add(mention, cue, start)
+    # A name inside a quotation that someone outside it speaks is part of their words:
+    # '"Sokol wants war," Berg said' is Berg's statement only.
+    if any(not s.quoted for s in speakers):
+        speakers = [s for s in speakers if not s.quoted]
     # "X's plan" is X's position only where nobody named speaks in the sentence: in
     # "Y said X's plan was dead" the words are Y's.
     if not speakers:
@@ -106,10 +146,23 @@ def find_speakers(sentence: str, mentions: list[Mention], line_start: bool) -> l
     return sorted(speakers, key=lambda s: s.mention.start)
 
 
-def _may_carry_position(before: str) -> bool:
-    """A position noun outside a quotation and outside a question put to someone."""
-    quotes = sum(before.count(q) for q in '"')
-    return quotes % 2 == 0 and not ASKED.search(before)
+def inside_quotation(before: str) -> bool:
+    """Whether a quotation is open at the end of `before` (double quotes, or an opening
+    single quote not closed since)."""
+    if before.count('"') % 2:
+        return True
+    opening = list(OPEN_SINGLE.finditer(before))
+    return bool(opening) and not CLOSE_SINGLE.search(before, opening[-1].end())
+
+
+def _other_voice(sentence: str, mention: Mention) -> bool:
+    """Whether someone other than a news outlet speaks in the sentence."""
+    for verb in FINITE_SPEECH.finditer(sentence):
+        if mention.start <= verb.start() <= mention.end + 60:
+            continue  # the mention's own clause ("X's plan, which X announced")
+        if not MEDIA_BEFORE.search(sentence[: verb.start()]):
+            return True
+    return False
 
 
 def _coordinated(sentence: str, mentions: list[Mention], number: int) -> list[Mention]:
@@ -133,7 +186,7 @@ def _clause_start(sentence: str, speaker: Mention) -> int:
     """Where the speaker's clause begins: "Ukraine has insisted on X, while Y said Z" is
     Y's statement from "Y said" on; a clause before a quote is kept whole."""
     head = sentence[: speaker.start]
-    if any(q in head for q in QUOTES):
+    if has_quote(head):
         return 0
     cut = 0
     for boundary in CLAUSE_BOUNDARY.finditer(head):
@@ -147,4 +200,4 @@ def _noun_phrase_start(sentence: str, start: int) -> int:
     cut = 0
     for boundary in re.finditer(r"[,;:]\s+|\s-\s+", head):
         cut = boundary.end()
-    return cut if not any(q in head for q in QUOTES) else 0
+    return cut if not has_quote(head) else 0

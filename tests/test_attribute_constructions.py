@@ -367,3 +367,30 @@ def test_the_addressee_of_a_speech_verb_does_not_speak() -> None:
         "anna_berg",
         "tomas_kral",
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a name inside someone else's quotation
+        ('"Sokol wants a long war," Berg said.', ["anna_berg"]),
+        # a prediction or a condition about someone is not their statement
+        ("Kral said Sokol would demand more land.", ["tomas_kral"]),
+        ("Berg warned of sanctions if Sokol refuses to negotiate.", ["anna_berg"]),
+        # a complement clause after the verb, not an inverted subject
+        ("Berg, the prime minister, said Sokol's demands were unacceptable.", ["anna_berg"]),
+        ("Stockholm radio reported Berg as saying the plan was sound.", ["anna_berg"]),
+        # the main clause's pronoun speaks, the relative clause's name too
+        (
+            "Berg arrived. She hit back at Kral, who this week raised the prospect of a truce.",
+            ["anna_berg", "tomas_kral"],
+        ),
+        # an institution that is only an object
+        (
+            "Sokol spoke at length. Berg pushed back on Kremlin claims that the town had fallen.",
+            ["viktor_sokol", "anna_berg"],
+        ),
+    ],
+)
+def test_only_the_speakers_of_the_sentence(body: str, expected: list[str]) -> None:
+    assert said(body) == expected

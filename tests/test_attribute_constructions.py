@@ -390,7 +390,27 @@ def test_the_addressee_of_a_speech_verb_does_not_speak() -> None:
             "Sokol spoke at length. Berg pushed back on Kremlin claims that the town had fallen.",
             ["viktor_sokol", "anna_berg"],
         ),
+        # an apposition holds no clause of its own
+        (
+            "Asked what she could offer Kral, Berg dismissed the idea, saying it was late.",
+            ["anna_berg"],
+        ),
+        ("Berg said she will meet Kral in talks she said must include allies.", ["anna_berg"]),
+        # "deputy prime minister" is not the role "the prime minister" names
+        ("Lars Holm, deputy prime minister, said the plan was sound.", ["lars_holm"]),
     ],
 )
 def test_only_the_speakers_of_the_sentence(body: str, expected: list[str]) -> None:
     assert said(body) == expected
+
+
+def test_a_quote_paragraph_belongs_to_the_speaker_it_names() -> None:
+    body = (
+        "Kral said the talks were useful.\n\n"
+        '"We are ready. We will not wait for others," Berg said.'
+    )
+    assert cues(body) == [
+        ("tomas_kral", "reported"),
+        ("anna_berg", "quote"),
+        ("anna_berg", "reported"),
+    ]

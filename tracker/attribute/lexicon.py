@@ -337,7 +337,8 @@ _AUX_WORD = (
     r"been|being|be|also|again|previously|repeatedly|reportedly|later|earlier|then|once|"
     r"already|now|today|yesterday|tonight|still|even|further|first|just|long|always|never|"
     r"not|too|himself|herself|personally|separately|however|meanwhile|instead|ultimately|"
-    r"finally|indeed|so far|on \w+|in \w+ \w+|at \w+ \w+|during \w+ \w+|"
+    r"finally|indeed|so far|(?:on|in|at|during) (?:a|an|the|his|her|its|their) \w+(?: \w+)?|"
+    r"(?:on|in|at) [A-Z]\w+|"
     r"(?:earlier|later|last|this|next) (?:week|month|year|morning|afternoon|evening|night)|"
     r"[a-z]+ly|(?:begins|began|starts|started|ends|ended|opens|opened) by|,"
 )
@@ -350,7 +351,13 @@ TITLEISH = (
     rf"state|affairs)\s+){{0,8}}"
 )
 _PARENTHETICAL = r"(?:\s*\([^()]{1,40}\))?"
-_APPOSITION = r"(?:,[^,\"]{1,100},)?"
+# An apposition holds no finite verb of its own (", Putin dismissed it," is a clause).
+_FINITE = _alternation(
+    form
+    for form in _SPEECH_FORMS | _ACT_FORMS
+    if form.split()[0].endswith(("ed", "s")) or form.split()[0] in {"said", "told", "wrote"}
+)
+_APPOSITION = rf"(?:,(?![^,\"]*\b{_FINITE}\b)[^,\"]{{1,100}},)?"
 VERB_AFTER_SUBJECT = re.compile(
     rf"^(?:'s?\s+(?P<owner>{OFFICE_WORDS}|aide|adviser|advisor|envoy|government|team|camp|"
     rf"allies|administration|officials?|ministry|party|lawyers?|son|daughter|wife|husband)\b)?"

@@ -19,7 +19,9 @@ from tracker.attribute.text import fold
 from tracker.config import PositionsConfig, RoleAlias
 
 NOT_A_ROLE_BEFORE = re.compile(
-    r"\b(?:former|ex|a|an|another|previous|late|future|then|next|whichever)[\s-]+$", re.I
+    r"\b(?:former|ex|a|an|another|previous|late|future|then|next|whichever|deputy|vice|"
+    r"acting|first|assistant|junior|shadow|interim)[\s-]+$",
+    re.I,
 )
 # "Belgian prime minister", "Italy's prime minister": someone else's role.
 OTHER_QUALIFIER = re.compile(r"(?:\b[A-Z][\w'-]*|'s)\s+$")
@@ -76,9 +78,11 @@ def _longest(phrases: Sequence[str] | dict[str, str]) -> list[str]:
 
 def _alternation(phrases: dict[str, str]) -> re.Pattern[str]:
     # A name may be glued to a lower-case word before it or a capital after it.
+    # The first letters, checked first, spare the alternation at most positions.
+    initials = "".join(sorted({re.escape(phrase[0]) for phrase in phrases}))
     return re.compile(
-        rf"(?:(?<![\w-])|(?<=[a-z]))({'|'.join(map(re.escape, _longest(phrases)))})"
-        rf"(?:(?![\w-])|(?=[A-Z]))"
+        rf"(?=[{initials}])(?:(?<![\w-])|(?<=[a-z]))"
+        rf"({'|'.join(map(re.escape, _longest(phrases)))})(?:(?![\w-])|(?=[A-Z]))"
     )
 
 

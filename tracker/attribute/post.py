@@ -84,10 +84,8 @@ def attribute_post(
             voice = _fallback(
                 sentence, stripped, mentions, discourse, index, block_speaker, transcript
             )
-            if not voice and stripped[:1] in QUOTES and previous_attributed:
-                voice = (
-                    [Speaker(discourse.last_speaker, "quote", 0)] if discourse.last_speaker else []
-                )
+            if not voice and stripped[:1] in QUOTES:
+                voice = _quote_speaker(body, end, index, state, discourse, previous_attributed)
             found = voice or found
         if found:
             found = _pronoun_first(sentence, mentions, discourse, found)
@@ -95,9 +93,8 @@ def attribute_post(
             found = _fallback(
                 sentence, stripped, mentions, discourse, index, block_speaker, transcript
             )
-            continues = stripped[:1] in QUOTES and previous_attributed
-            if not found and continues and discourse.last_speaker:
-                found = [Speaker(discourse.last_speaker, "quote", 0)]
+            if not found and stripped[:1] in QUOTES:
+                found = _quote_speaker(body, end, index, state, discourse, previous_attributed)
         for speaker in found:
             add(speaker.mention, speaker.cue, start + speaker.start, end)
         if found and pending_quote and found[0].cue in {"reported", "quote", "nominal"}:
@@ -114,6 +111,42 @@ def attribute_post(
     if heading:
         rows.insert(0, _row(heading, "heading", raw_headline.strip(), -1, -1))
     return rows
+
+
+def _quote_speaker(
+    body: str,
+    end: int,
+    index: AliasIndex,
+    state: PageState,
+    discourse: Discourse,
+    continues: bool,
+) -> list[Speaker]:
+    """Who speaks a quote that opens a paragraph without naming its speaker: the one the
+    rest of the paragraph names ('"We are ready. We will not wait," Berg said.'), else the
+    speaker it continues."""
+    line_start = body.rfind("\n", 0, end) + 1
+    line_end = body.find("\n", end)
+    rest = body[end : len(body) if line_end < 0 else line_end]
+    for start, stop in _sentences(rest):
+        # Read from the paragraph's start, so that what is inside the quote shows.
+        text = body[line_start : end + stop]
+        mentions = find_mentions(text, index, state)
+        named = [
+            s
+            for s in find_speakers(text, mentions, False)
+            if not s.quoted
+            and s.cue in {"quote", "reported"}
+            and s.mention.start >= end + start - line_start
+        ]
+        if named:
+            return [Speaker(named[0].mention, "quote", 0)]
+    if continues and discourse.last_speaker:
+        return [Speaker(discourse.last_speaker, "quote", 0)]
+    return []
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    return list(split_sentences(text))
 
 
 def _fallback(

@@ -45,6 +45,7 @@ def statements_frame(texts: list[str]) -> pl.DataFrame:
             "cue": ["reported"] * len(texts),
             "start": [0] * len(texts),
             "end": [len(t) for t in texts],
+            "url": [None] * len(texts),
         },
         schema=STATEMENTS,
     )

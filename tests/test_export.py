@@ -261,6 +261,7 @@ def test_a_large_series_stays_drawable(config: PositionsConfig) -> None:
             "statement_id": [f"b-{i:05d}-000" for i in range(n)],
             "start": 0,
             "end": 11,
+            "url": None,
         },
         schema=POSITIONS,
     )

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -22,7 +22,14 @@ from tracker import __version__
 from tracker.attribute import attribute_statements
 from tracker.classify import ClassifierSettings, StanceClassifier, load_classifier
 from tracker.config import PositionsConfig
-from tracker.ingest import YearClue, expand_pages, parse_page_bytes, year_clues
+from tracker.ingest import (
+    PageInfo,
+    YearClue,
+    expand_pages,
+    page_info,
+    parse_page_bytes,
+    year_clues,
+)
 from tracker.schemas import POSITIONS, POSTS, REJECTS, STATEMENTS, check_frame
 from tracker.series import build_series, write_series
 from tracker.storage import atomic_sink, atomic_write, atomic_write_text, csv_ready
@@ -45,6 +52,7 @@ POSITIONS_CSV_COLUMNS = [
     "headline",
     "position_id",
     "post_id",
+    "url",
 ]
 
 
@@ -98,11 +106,14 @@ def _process_pages(
     classifier: StanceClassifier,
     year: int | None,
     clues: Sequence[YearClue],
+    infos: Mapping[str, PageInfo | None],
 ) -> dict[str, dict[str, pl.DataFrame]]:
     """Parse each page, then attribute and classify the whole batch at once."""
     per_page: dict[str, dict[str, pl.DataFrame]] = {}
     for path, data, key in batch:
-        posts, rejects = parse_page_bytes(data, path.name, year=year, clues=clues)
+        posts, rejects = parse_page_bytes(
+            data, path.name, year=year, clues=clues, info=infos.get(path.name)
+        )
         per_page[key] = {"posts": posts, "rejects": rejects}
     all_posts = pl.concat([stages["posts"] for stages in per_page.values()])
     statements = attribute_statements(all_posts, config).statements
@@ -149,6 +160,8 @@ def run_pipeline(
     classifier_settings: ClassifierSettings | None = None,
     batch_pages: int = 64,
     progress: Callable[[str], None] | None = None,
+    page_manifest: Mapping[str, PageInfo] | None = None,
+    page_date: date | None = None,
 ) -> RunSummary:
     """Process `pages` into the data directory `out`; pages done before are reused."""
     say = progress or (lambda _message: None)
@@ -157,13 +170,23 @@ def run_pipeline(
     fingerprint = pipeline_fingerprint(config, model)
     clues = year_clues(config)
     out.mkdir(parents=True, exist_ok=True)
+    # What the manifest (or --date) says about each page: its URL and anchor date.
+    infos = {path.name: page_info(page_manifest, path.name, page_date) for path in paths}
 
     todo: list[tuple[Path, bytes, str]] = []
     keys: list[str] = []
     docs: list[str] = []
+    first_names: dict[str, str] = {}
     for path in paths:
         data = path.read_bytes()
-        key = _page_key(data, path.name, year, fingerprint)
+        first = first_names.setdefault(hashlib.sha256(data).hexdigest(), path.name)
+        if first != path.name:
+            say(f"{path.name}: the same bytes as {first}: read once, under {first}")
+            continue
+        info = infos.get(path.name)
+        key = _page_key(
+            data, path.name if info is None else f"{path.name}\0{info}", year, fingerprint
+        )
         if key in keys:
             continue  # the same page given twice
         keys.append(key)
@@ -174,7 +197,7 @@ def run_pipeline(
 
     for start in range(0, len(todo), batch_pages):
         batch = todo[start : start + batch_pages]
-        for key, stages in _process_pages(batch, config, model, year, clues).items():
+        for key, stages in _process_pages(batch, config, model, year, clues, infos).items():
             _write_partition(out / "pages" / key, stages)
         say(f"processed {min(start + batch_pages, len(todo))}/{len(todo)} new pages")
 

@@ -50,6 +50,7 @@ STATEMENTS: dict[str, pl.DataType] = {
     "cue": pl.String(),  # quote, reported, heading, summary, pronoun, ...
     "start": pl.Int32(),  # evidence span in the post body (headline cues: -1)
     "end": pl.Int32(),
+    "url": pl.String(),  # the page's URL (POSTS.url), null if unknown
 }
 
 # One row per (post, actor, issue) from the classifier.
@@ -68,6 +69,7 @@ POSITIONS: dict[str, pl.DataType] = {
     "statement_id": pl.String(),
     "start": pl.Int32(),
     "end": pl.Int32(),
+    "url": pl.String(),  # the page's URL (POSTS.url), null if unknown
 }
 
 

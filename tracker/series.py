@@ -132,7 +132,7 @@ def build_observations(positions: pl.LazyFrame, config: PositionsConfig) -> pl.L
         "post_id",
         "headline",
         "evidence",
-        pl.lit("").alias("url"),
+        pl.col("url").fill_null("").alias("url"),
     )
     editor = _editor_observations(config)
     columns = [name for name in OBSERVATIONS if name not in ("score", "superseded")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import get_args
 
@@ -9,7 +10,13 @@ import click
 
 from tracker.classify import ClassifierSettings, HeadlineMode
 from tracker.cli import reports_errors
-from tracker.cli._options import pages_argument, positions_option, year_option
+from tracker.cli._options import (
+    date_option,
+    manifest_option,
+    pages_argument,
+    positions_option,
+    year_option,
+)
 from tracker.config import read_positions
 from tracker.project import DATA_DIR, MODEL_FILE, model_for
 
@@ -25,6 +32,8 @@ from tracker.project import DATA_DIR, MODEL_FILE, model_for
 )
 @positions_option("The editor's positions file: actors, issues, curated positions.")
 @year_option()
+@manifest_option()
+@date_option()
 @click.option(
     "--model",
     "model_path",
@@ -75,6 +84,8 @@ def command(
     out: Path,
     positions_path: Path,
     year: int | None,
+    manifest_path: Path | None,
+    page_date: datetime | None,
     model_path: Path | None,
     batch_pages: int,
     device: str,
@@ -86,6 +97,7 @@ def command(
     """Parse PAGES (files or folders), attribute statements, classify stances and build
     the position series in OUT. Pages already processed (same content) are reused."""
     from tracker.classify import load_classifier
+    from tracker.ingest import read_manifest
     from tracker.pipeline import run_pipeline
 
     config = read_positions(positions_path)
@@ -95,6 +107,8 @@ def command(
         out,
         config,
         year=year,
+        page_manifest=read_manifest(manifest_path) if manifest_path else None,
+        page_date=page_date.date() if page_date else None,
         classifier=load_classifier(
             model_for(positions_path, model_path),
             ClassifierSettings(

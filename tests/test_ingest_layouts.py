@@ -248,3 +248,53 @@ def test_every_laid_out_real_doc_gives_a_post_with_its_manifest() -> None:
     timed = posts.filter(~pl.col("is_head"))
     assert sorted(timed.get_column("doc").unique()) == [p.name for p in pages]
     assert rejects.filter(pl.col("line") == 0).is_empty()
+
+
+# ---- through a run: the URL reaches positions, repeated bytes are read once -----------
+
+
+class TroopsStub:
+    """A classifier that reads "troops" as troops support: enough to carry rows through."""
+
+    fingerprint = "troops-stub"
+
+    def predict(self, texts: list[str], config: object) -> list[dict[str, tuple[str, float]]]:
+        return [{"troops_on_ground": ("support", 0.9)} if "troops" in t else {} for t in texts]
+
+    def classify(self, statements: pl.DataFrame, config: object) -> pl.DataFrame:
+        from tracker.classify.frames import positions_from_predictions, predictions_frame
+
+        texts = statements.get_column("text").to_list()
+        return positions_from_predictions(
+            statements,
+            predictions_frame(self.predict(texts, config)),
+            config,  # type: ignore[arg-type]
+        )
+
+
+def test_run_carries_the_manifest_url_to_positions_and_reads_repeated_bytes_once(
+    tmp_path: Path,
+) -> None:
+    from tracker.config import DEFAULT_POSITIONS, read_positions
+    from tracker.pipeline import run_pipeline
+
+    text = (
+        "Talks on a peace forcepublished at 09:06 GMT\n"
+        "Keir Starmer said Britain was ready to send troops to Ukraine to keep a peace.\n"
+    )
+    for name in ("a.txt", "copy.txt"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    manifest = {"a.txt": PageInfo("https://e.org/a", datetime(2025, 2, 17, 10, tzinfo=UTC))}
+    out = tmp_path / "data"
+    summary = run_pipeline(
+        [tmp_path / "a.txt", tmp_path / "copy.txt"],
+        out,
+        read_positions(DEFAULT_POSITIONS),
+        classifier=TroopsStub(),  # type: ignore[arg-type]
+        page_manifest=manifest,
+    )
+    assert summary.pages == 1
+    positions = pl.read_csv(out / "positions.csv")
+    assert positions.select("doc", "post_time", "actor", "url").rows() == [
+        ("a.txt", "2025-02-17T09:06:00Z", "keir_starmer", "https://e.org/a")
+    ]

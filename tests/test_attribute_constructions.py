@@ -414,3 +414,15 @@ def test_a_quote_paragraph_belongs_to_the_speaker_it_names() -> None:
         ("anna_berg", "quote"),
         ("anna_berg", "reported"),
     ]
+
+
+def test_the_middle_of_a_quotation_is_its_speakers() -> None:
+    body = 'Berg told the meeting: "We are ready. We will help. Nobody should doubt it."'
+    assert cues(body) == [
+        ("anna_berg", "reported"),
+        ("anna_berg", "quote"),
+        ("anna_berg", "quote"),
+    ]
+    # Outside the quotation the copy speaks again: nobody is attributed.
+    closed = 'Berg said: "We are ready." The meeting ended at noon.'
+    assert cues(closed) == [("anna_berg", "reported")]

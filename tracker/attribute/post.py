@@ -26,7 +26,7 @@ from tracker.attribute.coreference import (
 from tracker.attribute.lexicon import VERB_AFTER_SUBJECT
 from tracker.attribute.mentions import AliasIndex, find_mentions
 from tracker.attribute.model import Mention, PageState, Speaker
-from tracker.attribute.speech import QUOTES, find_speakers, has_quote
+from tracker.attribute.speech import QUOTES, find_speakers, has_quote, inside_quotation
 from tracker.attribute.text import fold, split_sentences
 
 HEADLINE_DASH = re.compile(r"\s-\s(?P<speaker>[^-]{2,60})$")
@@ -95,6 +95,16 @@ def attribute_post(
             )
             if not found and stripped[:1] in QUOTES:
                 found = _quote_speaker(body, end, index, state, discourse, previous_attributed)
+            paragraph = body.rfind("\n", 0, start) + 1
+            last = discourse.last_speaker
+            if (
+                not found
+                and previous_attributed
+                and last
+                and inside_quotation(body[paragraph:start])
+            ):
+                # The middle of a quotation its speaker opened earlier in the paragraph.
+                found = [Speaker(last, "quote", 0)]
         for speaker in found:
             add(speaker.mention, speaker.cue, start + speaker.start, end)
         if found and pending_quote and found[0].cue in {"reported", "quote", "nominal"}:

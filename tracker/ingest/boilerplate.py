@@ -28,7 +28,6 @@ _EXACT = {
     "read more",
     "share",
     "share and follow",
-    "show key events only",
     "skip to content",
     "skip to main menu",
     "sort by:",
@@ -42,22 +41,22 @@ _EXACT = {
     "media caption",
     "hide caption",
     "toggle caption",
-    "please turn on javascript to use this feature",
 }
 _PATTERNS = re.compile(
     "|".join(
         f"(?:{pattern})"
         for pattern in (
-            r"^your support helps us to tell the story",
-            r"^(?:please use|use) (?:the )?\w+ browser for a more accessible video player",
+            # reader appeals, script and player notices, in any outlet's words
+            r"^your support\b|\b(?:support|donate|subscribe) now\b",
+            r"\bjavascript\b.{0,40}\b(?:enable|turn on|feature|required)\b",
+            r"^(?:please |to )?(?:turn on|enable) javascript\b",
+            r"\bbrowser\b.{0,50}\b(?:video|player)\b|\b(?:video|player)\b.{0,50}\bbrowser\b",
             r"^(?:this|the) (?:video|content) (?:is not available|can ?not be played)",
             r"\bcookies?\b.*\b(?:accept|consent|settings|we use|policy)\b",
             r"\b(?:accept|consent|manage)\b.*\bcookies?\b",
             r"^(?:get|sign up for|sign up now|subscribe to) .{0,60}\bnewsletters?\b",
-            r"^stay up to date with notifications",
-            r"^notifications can be managed",
-            r"^why you can trust\b",
-            r"^latest ?sort by latest",
+            r"\bnotifications?\b.{0,50}\b(?:browser|enable|allow|manage|settings|preferences)\b",
+            r"^sort by\b|\bsort by (?:latest|oldest|newest)\b",
             r"^live (?:reporting|updates|coverage) (?:by|from|edited by)\b",
             r"\bview post$",
             r"^(?:listen|watch) (?:to|on)\b.{0,60}\b(?:podcast|live|here)\b",
@@ -66,7 +65,6 @@ _PATTERNS = re.compile(
             r"^(?:skip|jump) to\b",
             r"^\d+ min read$",
             r"^(?:tags|topics):",
-            r"^get all your news in one place",
             r"^©",
             r"^(?:[a-z]{2} ){1,4}[a-z]{2}$",  # a language switcher ("ua en ru")
         )

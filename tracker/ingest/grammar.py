@@ -71,7 +71,8 @@ _LABEL = (
     r"(?:\s+(?:at|on))?|date)\s*[:\-–—]?\s*"
 )
 _RELATIVE = r"(?:\d+\s?(?:s|m|h|d|mins?|hrs?|hours?|days?)\s?ago|just now)\s*"
-_BULLET = r"(?:[•#*·▪►]+|[-–—]+(?=\s)|false,)\s*"
+# A bullet, a dash, or a script value leaked by a scraper before the stamp ("false,").
+_BULLET = r"(?:[•#*·▪►]+|[-–—]+(?=\s)|(?:true|false|null),)\s*"
 _PREFIX = rf"^\s*(?:{_BULLET})?(?:{_RELATIVE})?(?:{_LABEL})?"
 _AUTHOR_GLUED = r"(?P<glued>[A-Z][\w'’.\-]+(?:\s[A-Z][\w'’.\-]+){0,3})(?=\d)"
 _TAIL = (

@@ -426,3 +426,20 @@ def test_the_middle_of_a_quotation_is_its_speakers() -> None:
     # Outside the quotation the copy speaks again: nobody is attributed.
     closed = 'Berg said: "We are ready." The meeting ended at noon.'
     assert cues(closed) == [("anna_berg", "reported")]
+
+
+def test_an_untracked_voice_takes_the_pronouns_that_follow_it() -> None:
+    # A reporter (not tracked, not discovered from a bare surname) speaks: the pronoun
+    # and the quote after it are hers, not the last tracked speaker's.
+    body = (
+        "Berg said the talks went well.\n\n"
+        "Larsen says she was told the force would be small.\n\n"
+        "She notes that the skies would need protecting too.\n\n"
+        '"This is a wake-up call."'
+    )
+    assert cues(body) == [("anna_berg", "reported")]
+
+
+def test_a_pronoun_inside_a_quotation_is_not_the_sentences_speaker() -> None:
+    body = 'Kral spoke first. "It is 1938 again, and he thought nobody noticed," Berg said.'
+    assert said(body) == ["tomas_kral", "anna_berg"]

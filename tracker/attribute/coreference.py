@@ -67,6 +67,7 @@ class Discourse:
     history: list[Mention] = field(default_factory=list)
     last_speaker: Mention | None = None
     host: Mention | None = None
+    untracked: bool = False  # the last voice was someone not tracked ("Haynes says")
     previous_actors: set[str] = field(default_factory=set)  # named in the last sentence
 
     def remember(self, sentence: str, mentions: list[Mention]) -> None:
@@ -129,6 +130,8 @@ def pronoun_speaker(sentence: str, mentions: list[Mention], discourse: Discourse
         return discourse.last_speaker
     if before:
         return before[-1]
+    if discourse.untracked:
+        return None
     return discourse.history[-1] if discourse.history else None
 
 

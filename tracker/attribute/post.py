@@ -29,6 +29,13 @@ from tracker.attribute.model import Mention, PageState, Speaker
 from tracker.attribute.speech import QUOTES, find_speakers, has_quote, inside_quotation
 from tracker.attribute.text import fold, split_sentences
 
+# A speech verb with a subject that names no tracked actor: "Haynes says", "officials
+# said", '"...," the source added'.
+OTHER_SPEAKER = re.compile(
+    r"(?:^|[,;:\"']\s*|\b(?:and|but|while)\s+)(?:[Tt]he\s+|[Aa]n?\s+)?(?:[A-Za-z][\w'-]*\s+){1,3}"
+    r"(?:says|said|told|tells|adds|added|notes|noted|explains|explained|writes|wrote|argues|"
+    r"argued|warns|warned|insists|insisted)\b"
+)
 HEADLINE_DASH = re.compile(r"\s-\s(?P<speaker>[^-]{2,60})$")
 TRANSCRIPT_HEADLINE = re.compile(r":\s*$")
 BULLET = ("-", "*", "\u2022")
@@ -112,6 +119,16 @@ def attribute_post(
         pending_quote = (start, end) if not found and stripped[:1] in QUOTES else None
         if found:
             discourse.last_speaker = found[0].mention
+            discourse.untracked = False
+        elif OTHER_SPEAKER.search(sentence):
+            # Someone not tracked speaks ("Haynes says", "officials said"): a pronoun or
+            # a quote after this is theirs, not the last tracked speaker's.
+            discourse.last_speaker = None
+            discourse.untracked = True
+            previous_attributed = False
+            pending_quote = None
+            discourse.remember(sentence, mentions)
+            continue
         previous_attributed = bool(found) or (stripped[:1] in QUOTES and previous_attributed)
         discourse.remember(sentence, mentions)
 
@@ -193,6 +210,8 @@ def _pronoun_first(
     match = PRONOUN_SPEECH.search(sentence)
     if match is None or match.start("pronoun") > found[0].mention.start:
         return found
+    if inside_quotation(sentence[: match.start("pronoun")]):
+        return found  # '"... and he thought ...," Berg said': the quote's words
     referent = pronoun_speaker(sentence, mentions, discourse)
     if referent is None or any(s.mention.actor == referent.actor for s in found):
         return found

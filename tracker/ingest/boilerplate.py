@@ -123,11 +123,6 @@ def related_lines(lines: Sequence[str]) -> set[int]:
     return found
 
 
-def clean_lines(lines: Sequence[str]) -> list[str]:
-    """The lines of a body without page furniture (empty lines kept as separators)."""
-    return [line for line in lines if not (is_boilerplate(line) or is_decoration(line))]
-
-
 def clean_body(lines: Sequence[str]) -> tuple[str, str]:
     """Body text and byline of a post: captions, credits and page furniture are not body."""
     kept: list[str] = []

@@ -95,7 +95,7 @@ def parse_live_blog(
     rejects.extend(
         _reject(doc, index, lines[index], "in a related-stories list: not a post of this page")
         for index in sorted(related)
-        if lines[index].strip() and _is_stamp_line(lines[index])
+        if lines[index].strip() and looks_timed(lines[index])
     )
     valid: list[Stamp] = []
     for stamp in scan.stamps:
@@ -374,10 +374,6 @@ def expand_pages(paths: Sequence[Path]) -> list[Path]:
     if not pages:
         raise IngestError("no pages given: pass live-blog files (.txt, .html) or folders")
     return pages
-
-
-def _is_stamp_line(line: str) -> bool:
-    return looks_timed(line)
 
 
 def _reject(doc: str, index: int, line: str, reason: str) -> dict[str, object]:

@@ -9,11 +9,9 @@ omit the zone (The Independent, Sky, The Telegraph) print UK time.
 from __future__ import annotations
 
 import re
-from datetime import UTC, timedelta, timezone, tzinfo
+from datetime import timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
-UTC_ZONE = UTC
 DEFAULT_ZONE = "UK"
 
 _FIXED_HOURS = {

@@ -30,6 +30,7 @@ CSV_COLUMNS = [
     "headline",
     "post_id",
     "statement_id",
+    "url",
 ]
 
 

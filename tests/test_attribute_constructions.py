@@ -443,3 +443,12 @@ def test_an_untracked_voice_takes_the_pronouns_that_follow_it() -> None:
 def test_a_pronoun_inside_a_quotation_is_not_the_sentences_speaker() -> None:
     body = 'Kral spoke first. "It is 1938 again, and he thought nobody noticed," Berg said.'
     assert said(body) == ["tomas_kral", "anna_berg"]
+
+
+def test_a_pronoun_goes_to_the_last_subject_not_the_last_object() -> None:
+    body = "Berg, though, commended Kral on his victory. He warned against a rushed truce."
+    assert cues(body) == [("anna_berg", "reported"), ("anna_berg", "pronoun")]
+    # No speech in the first sentence: the pronoun still goes to its subject.
+    assert cues("Berg met Kral in Prague. She warned against a rushed truce.") == [
+        ("anna_berg", "pronoun")
+    ]

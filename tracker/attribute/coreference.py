@@ -16,7 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracker.attribute.lexicon import ANY_VERB, AUX, INVERTED_VERB, SPEECH_VERB, TITLEISH
+from tracker.attribute.lexicon import (
+    ANY_VERB,
+    AUX,
+    INVERTED_VERB,
+    SPEECH_VERB,
+    TITLEISH,
+    in_subject_slot,
+)
 from tracker.attribute.mentions import AliasIndex
 from tracker.attribute.model import Mention
 
@@ -68,6 +75,7 @@ class Discourse:
     last_speaker: Mention | None = None
     host: Mention | None = None
     untracked: bool = False  # the last voice was someone not tracked ("Haynes says")
+    subjects: list[Mention] = field(default_factory=list)  # named where a subject stands
     previous_actors: set[str] = field(default_factory=set)  # named in the last sentence
 
     def remember(self, sentence: str, mentions: list[Mention]) -> None:
@@ -77,6 +85,7 @@ class Discourse:
             ):
                 self.host = mention
         self.history.extend(mentions)
+        self.subjects.extend(m for m in mentions if _subject_like(sentence, m))
         self.previous_actors = {m.actor for m in mentions}
 
 
@@ -132,7 +141,15 @@ def pronoun_speaker(sentence: str, mentions: list[Mention], discourse: Discourse
         return before[-1]
     if discourse.untracked:
         return None
+    # "X commended Y on his victory. He denounced ...": the subject, not the object.
+    if discourse.subjects:
+        return discourse.subjects[-1]
     return discourse.history[-1] if discourse.history else None
+
+
+def _subject_like(sentence: str, mention: Mention) -> bool:
+    before = sentence[: mention.start]
+    return not before.strip(" \"'") or in_subject_slot(before)
 
 
 def institution_speaker(

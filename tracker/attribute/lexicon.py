@@ -30,7 +30,8 @@ SPEECH_LEMMAS = _words(
     "praise thank insist charge allege estimate forecast clarify concur reckon wonder muse "
     "reason mention announce object protest decry deplore denounce characterise "
     "characterize chide scold plead implore encourage advise recommend favour favor oppose "
-    "support back endorse seek refuse decline position"
+    "support back endorse seek refuse decline position commend congratulate hail applaud "
+    "salute"
 )
 SPEECH_PHRASES = (
     "rule out",

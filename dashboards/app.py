@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from datetime import date
 from functools import partial
-from html import escape
 from pathlib import Path
 
 import streamlit as st
@@ -30,6 +29,7 @@ from tracker.views import (
     highlighted_body,
     latest_matrix,
     load_dashboard_data,
+    markdown_literal,
     post_of,
     shift_log,
 )
@@ -44,7 +44,7 @@ st.set_page_config(page_title="Stance tracker", layout="wide")
 
 
 @st.cache_data(show_spinner="Loading the data directory...")
-def load(data_dir: str, version: tuple[float, ...]) -> DashboardData:
+def load(data_dir: str, version: object) -> DashboardData:
     return load_dashboard_data(Path(data_dir))
 
 
@@ -201,9 +201,12 @@ def shift_cards(log: object, config: PositionsConfig, shown: int = 20) -> None:
             f"{row['from_stance']} -> {row['to_stance']} ({turn})"
         ):
             before, after = st.columns(2)
-            before.markdown(f"**Before** ({row['from_when']}, {row['from_doc'] or 'curated'})")
+            # Page names are third-party text: markdown_literal shows them as written.
+            from_doc = markdown_literal(row["from_doc"] or "curated")
+            to_doc = markdown_literal(row["to_doc"] or "curated")
+            before.markdown(f"**Before** ({row['from_when']}, {from_doc})")
             before.text(row["from_evidence"])
-            after.markdown(f"**After** ({row['when']}, {row['to_doc'] or 'curated'})")
+            after.markdown(f"**After** ({row['when']}, {to_doc})")
             after.text(row["to_evidence"])
 
 
@@ -276,7 +279,8 @@ def evidence(data: DashboardData, config: PositionsConfig) -> None:
             post = post_of(data.posts, row["post_id"])
             if post:
                 st.markdown(
-                    f"**{escape(str(post['headline']))}** ({escape(str(post['doc']))}, "
+                    f"**{markdown_literal(str(post['headline']))}** "
+                    f"({markdown_literal(str(post['doc']))}, "
                     f"{post['post_time']:%Y-%m-%d %H:%M} UTC)",
                     unsafe_allow_html=True,  # escaped: a headline never renders as markup
                 )

@@ -461,8 +461,19 @@ def overview_chart(
 def chart_bytes(chart: alt.TopLevelMixin, fmt: str) -> bytes:
     """The chart as PNG, SVG or standalone HTML (vega scripts inlined: works offline)."""
     if fmt == "html":
+        import json
+
+        class ScriptSafeJSON(json.JSONEncoder):
+            """The spec sits inside a <script>: a quote's "</script>" or "<!--" must not
+            end it. <, > and & only occur inside JSON strings, where \\u escapes mean
+            the same characters to the script."""
+
+            def encode(self, o: object) -> str:
+                text = super().encode(o)
+                return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
         buffer = io.StringIO()
-        chart.save(buffer, format="html", inline=True)
+        chart.save(buffer, format="html", inline=True, json_kwds={"cls": ScriptSafeJSON})
         return buffer.getvalue().encode("utf-8")
     import vl_convert
 

@@ -36,7 +36,15 @@ import polars as pl
 from tracker.config import PositionsConfig
 from tracker.errors import SchemaError
 from tracker.schemas import DAILY, OBSERVATIONS, POSITIONS, SHIFTS, SUMMARY, check_frame
-from tracker.storage import atomic_sink, csv_ready, read_stage, write_parquet
+from tracker.storage import (
+    atomic_sink,
+    csv_ready,
+    data_dir_lock,
+    generation_dir,
+    new_generation,
+    read_stage,
+    write_parquet,
+)
 
 GROUP = ["actor", "issue"]
 ORDER = [*GROUP, "time", "confidence", "position_id"]
@@ -344,10 +352,12 @@ def write_series(series: Series, data_dir: str | Path) -> None:
     atomic_sink(series.daily.lazy(), data_dir / "series.csv")
 
 
-def load_series(data_dir: str | Path) -> Series:
-    """The four series tables written by write_series, each checked against its schema."""
+def load_series(data_dir: str | Path, generation: Path | None = None) -> Series:
+    """The four series tables written by write_series, each checked against its schema,
+    all from one generation (resolved here unless given)."""
+    folder = generation if generation is not None else generation_dir(data_dir)
     frames = {
-        name: read_stage(data_dir, name, schema, name).collect()
+        name: read_stage(data_dir, name, schema, name, folder).collect()
         for name, schema in SERIES_FILES.items()
     }
     return Series(frames["observations"], frames["series"], frames["shifts"], frames["summary"])
@@ -356,8 +366,10 @@ def load_series(data_dir: str | Path) -> Series:
 def series_from_data_dir(
     data_dir: str | Path, config: PositionsConfig, settings: SeriesSettings | None = None
 ) -> Series:
-    """Rebuild the series of a data directory from its positions and positions.yaml."""
-    positions = read_stage(data_dir, "positions", POSITIONS, "positions")
-    series = build_series(positions, config, settings=settings)
-    write_series(series, data_dir)
+    """Rebuild the series of a data directory from its positions and positions.yaml,
+    published as a new generation that keeps the run's other tables."""
+    with data_dir_lock(data_dir, "series"), new_generation(data_dir, carry=True) as folder:
+        positions = read_stage(data_dir, "positions", POSITIONS, "positions", folder)
+        series = build_series(positions, config, settings=settings)
+        write_series(series, folder)
     return series

@@ -5,7 +5,7 @@ The dashboard (dashboards/app.py) only loads through here and draws.
 
 from __future__ import annotations
 
-import html
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,7 +15,7 @@ import polars as pl
 from tracker.errors import TrackerError
 from tracker.schemas import POSITIONS, POSTS, STATEMENTS
 from tracker.series import Series, load_series
-from tracker.storage import read_stage
+from tracker.storage import generation_dir, read_stage
 
 DATA_FILES = ("posts", "statements", "positions", "observations", "series", "shifts", "summary")
 
@@ -28,22 +28,26 @@ class DashboardData:
     series: Series
 
 
-def data_version(data_dir: Path) -> tuple[float, ...]:
-    """Modification times of the data files: a new run or a review changes the key."""
-    return tuple(
-        (data_dir / f"{name}.parquet").stat().st_mtime
-        if (data_dir / f"{name}.parquet").exists()
+def data_version(data_dir: Path) -> tuple[str, tuple[float, ...]]:
+    """The published generation and its files' modification times: a new run or a
+    review changes the key."""
+    folder = generation_dir(data_dir)
+    return folder.name, tuple(
+        (folder / f"{name}.parquet").stat().st_mtime
+        if (folder / f"{name}.parquet").exists()
         else 0.0
         for name in DATA_FILES
     )
 
 
 def load_dashboard_data(data_dir: Path) -> DashboardData:
+    """Every table from one generation: never one run's posts with another's positions."""
+    folder = generation_dir(data_dir)
     return DashboardData(
-        posts=read_stage(data_dir, "posts", POSTS, "posts").collect(),
-        statements=read_stage(data_dir, "statements", STATEMENTS, "statements").collect(),
-        positions=read_stage(data_dir, "positions", POSITIONS, "positions").collect(),
-        series=load_series(data_dir),
+        posts=read_stage(data_dir, "posts", POSTS, "posts", folder).collect(),
+        statements=read_stage(data_dir, "statements", STATEMENTS, "statements", folder).collect(),
+        positions=read_stage(data_dir, "positions", POSITIONS, "positions", folder).collect(),
+        series=load_series(data_dir, folder),
     )
 
 
@@ -118,19 +122,39 @@ def check_position_id(positions: pl.DataFrame, position_id: str) -> str:
     return wanted
 
 
-def highlighted_body(body: str, start: int, end: int) -> str:
-    """The post body as safe HTML with the evidence span marked.
+# ASCII punctuation that markdown (CommonMark, GFM, Streamlit's :directives: and $math$)
+# can read as syntax; ".", ",", ";", "?", "/" and "%" read as syntax only in the spots
+# _MARKDOWN_DOTS names.
+_MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()#+\-!|~:@$=^<>&\"']")
+_MARKDOWN_DOTS = re.compile(r"(?im)(www|^\s*\d{1,9})\.")  # a web address; an ordered list
+_HTML_NAMES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#x27;"}
 
-    Everything is escaped first: a quote containing HTML or a script shows as text.
+
+def markdown_literal(text: str) -> str:
+    """Third-party text for st.markdown that shows as the same text: HTML escaped, and
+    each character markdown could read as syntax written as a character reference,
+    which CommonMark never reads as syntax. No link, image, emphasis or markup survives.
+    """
+    text = _MARKDOWN_PUNCTUATION.sub(
+        lambda found: _HTML_NAMES.get(found.group(), f"&#{ord(found.group())};"), text.lstrip()
+    )
+    return _MARKDOWN_DOTS.sub(r"\1&#46;", text)
+
+
+def highlighted_body(body: str, start: int, end: int) -> str:
+    """The post body as safe markdown with the evidence span marked.
+
+    Everything is escaped first (markdown_literal): a quote containing HTML, a script,
+    a markdown image or a link shows as text.
     """
     if start < 0 or end <= start or end > len(body):
-        return html.escape(body).replace("\n", "<br>")
+        return markdown_literal(body).replace("\n", "<br>")
     return (
-        html.escape(body[:start])
+        markdown_literal(body[:start])
         + "<mark>"
-        + html.escape(body[start:end])
+        + markdown_literal(body[start:end])
         + "</mark>"
-        + html.escape(body[end:])
+        + markdown_literal(body[end:])
     ).replace("\n", "<br>")
 
 

@@ -8,24 +8,44 @@ from __future__ import annotations
 
 import functools
 import sys
+import warnings
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
 from tracker import __version__
-from tracker.errors import ConfigError, TrackerError
+from tracker.errors import ConfigError, TrackerError, TrackerWarning
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def reports_errors(command: F) -> F:
-    """Turn a TrackerError into a message on stderr and exit status 1 (no traceback)."""
+    """Turn a TrackerError into a message on stderr and exit status 1 (no traceback);
+    the library's warnings (TrackerWarning) are printed as "Warning: ..." lines."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("always", TrackerWarning)
+                previous = warnings.showwarning
+
+                def show(
+                    message: Warning | str,
+                    category: type[Warning],
+                    filename: str,
+                    lineno: int,
+                    file: TextIO | None = None,
+                    line: str | None = None,
+                ) -> None:
+                    if issubclass(category, TrackerWarning):
+                        click.echo(f"Warning: {message}", err=True)
+                    else:
+                        previous(message, category, filename, lineno, file, line)
+
+                warnings.showwarning = show
+                return command(*args, **kwargs)
         except ConfigError as error:
             click.echo(f"Error: {error.source} is invalid:", err=True)
             for problem in error.problems:
@@ -33,6 +53,11 @@ def reports_errors(command: F) -> F:
             sys.exit(1)
         except TrackerError as error:
             click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+        except OSError as error:
+            # A last resort: the library names the path and cause where it can.
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"Error: {where}{error.strerror or error}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

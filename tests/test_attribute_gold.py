@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from own_words import shingles, third_party_shingles
 
 from tracker.cli import main
 
@@ -54,3 +55,15 @@ def test_real_dev_actor_recall_by_day(gold_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     recall = _actor_recall(gold_dir, gold_dir / "real_dev" / "gold.yaml", out, "--by-day")
     assert recall >= REAL_DEV_FLOOR
+
+
+def test_attribution_rules_and_fixtures_are_in_our_own_words(gold_dir: Path) -> None:
+    # Rules, comments and fixtures may name a construction, never carry a page's words.
+    repo = Path(__file__).resolve().parent.parent
+    taken = third_party_shingles(gold_dir.parent)
+    files = [
+        *sorted((repo / "tracker" / "attribute").glob("*.py")),
+        *sorted((repo / "tests").glob("test_attribute*.py")),
+    ]
+    copied = [path.name for path in files if shingles(path.read_text("utf-8")) & taken]
+    assert copied == []

@@ -74,7 +74,7 @@ class Discourse:
     history: list[Mention] = field(default_factory=list)
     last_speaker: Mention | None = None
     host: Mention | None = None
-    untracked: bool = False  # the last voice was someone not tracked ("Haynes says")
+    untracked: bool = False  # the last voice was someone not tracked ("Larsen says")
     subjects: list[Mention] = field(default_factory=list)  # named where a subject stands
     previous_actors: set[str] = field(default_factory=set)  # named in the last sentence
 
@@ -119,8 +119,8 @@ def _last_titled(
     noun: str, adjective: str | None, discourse: Discourse, index: AliasIndex
 ) -> Mention | None:
     wanted = f"{adjective.strip().lower()} {noun}" if adjective else noun
-    # The last speaker first: "Zelensky added that ... Erdogan backed it. The president
-    # also stressed ..." continues Zelensky.
+    # The last speaker first: "Berg added that ... Kral backed it. The prime minister
+    # also said ..." continues Berg.
     candidates = [discourse.last_speaker] if discourse.last_speaker else []
     for mention in [*candidates, *reversed(discourse.history)]:
         role = f"{mention.role.lower()} {index.actor_roles.get(mention.actor, '')}"
@@ -141,7 +141,7 @@ def pronoun_speaker(sentence: str, mentions: list[Mention], discourse: Discourse
         return before[-1]
     if discourse.untracked:
         return None
-    # "X commended Y on his victory. He denounced ...": the subject, not the object.
+    # "X praised Y for the result. She warned ...": the subject, not the object.
     if discourse.subjects:
         return discourse.subjects[-1]
     return discourse.history[-1] if discourse.history else None
@@ -159,7 +159,7 @@ def institution_speaker(
     for match in INSTITUTION.finditer(sentence):
         after, before = sentence[match.end() :], sentence[: match.start()]
         if re.search(r"\b(?:on|at|of|to|by|with|from|about|against|over|into)\s+$", before):
-            continue  # "pushes back on Kremlin claims": the institution is an object
+            continue  # "pushed back on Kremlin claims": the institution is an object
         speaking = re.match(rf"\s+{AUX}(?:{SPEECH_VERB})\b", after) or re.search(
             rf"(?:^|[,\"'-])\s*{INVERTED_VERB}\s+$", before
         )

@@ -114,7 +114,7 @@ def find_new_people(
     for match in TITLED_NAME.finditer(text):
         register(*match.span("name"), match["title"].strip(" ,"), "titled")
     for match in APPOSITION_NAME.finditer(text):
-        # "A B, deputy prime minister said." : the role stops before the verb.
+        # "A B, deputy mayor said." : the role stops before the verb.
         role = re.split(rf"\s+(?:{SPEECH_VERB})\b", match["role"])[0].strip()
         register(*match.span("name"), role, "apposition")
     for match in BARE_NAME.finditer(text):
@@ -129,7 +129,7 @@ def find_new_people(
 
 def _speaks_bare(text: str, start: int, end: int) -> bool:
     """A bare name as the subject of a speech verb, in a subject's place: not after a
-    preposition or article ("the Old Continent", "the wife of A B says"), not a byline
+    preposition or article ("the Old Town", "the son of A B says"), not a byline
     ("writes A B", "A B writes:"), not a source ("according to A B" needs a title)."""
     before = text[:start]
     inverted = VERB_BEFORE_SUBJECT.search(before)

@@ -345,14 +345,14 @@ _AUX_WORD = (
 )
 AUX = rf"(?:(?:{_AUX_WORD})\s+){{0,5}}"
 # Words that may stand between a verb and the name it introduces: titles, honorifics,
-# capitalised words ("said German Chancellor Friedrich Merz").
+# capitalised words ("said Swedish Prime Minister Anna Berg").
 TITLEISH = (
     rf"(?:(?:[A-Z][\w.'-]*|{TITLE}|{HONORIFIC}|of|for|to|the|and|foreign|defence|defense|"
     rf"government|presidential|deputy|senior|top|special|security|national|policy|"
     rf"state|affairs)\s+){{0,8}}"
 )
 _PARENTHETICAL = r"(?:\s*\([^()]{1,40}\))?"
-# An apposition holds no finite verb of its own (", Putin dismissed it," is a clause).
+# An apposition holds no finite verb of its own (", Berg dismissed it," is a clause).
 _FINITE = _alternation(
     form
     for form in _SPEECH_FORMS | _ACT_FORMS
@@ -367,7 +367,7 @@ VERB_AFTER_SUBJECT = re.compile(
 )
 # '"...", said X' / "..., argued X" / "according to X"
 # What follows an inverted subject: the end of the clause, not a clause of its own
-# ("said Trump's actions could ..." is a complement clause, not '"...", said Trump').
+# ("said Berg's plan would ..." is a complement clause, not '"...", said Berg').
 INVERTED_AFTER = re.compile(
     r"^(?!'s?\b)(?:\s*\([^()]{1,40}\))?\s*(?:[,.;:!?\"'-]|$|(?:in|on|at|during|after|before|"
     r"to|from|"

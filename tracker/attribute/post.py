@@ -29,7 +29,7 @@ from tracker.attribute.model import Mention, PageState, Speaker
 from tracker.attribute.speech import QUOTES, find_speakers, has_quote, inside_quotation
 from tracker.attribute.text import fold, split_sentences
 
-# A speech verb with a subject that names no tracked actor: "Haynes says", "officials
+# A speech verb with a subject that names no tracked actor: "Larsen says", "officials
 # said", '"...," the source added'.
 OTHER_SPEAKER = re.compile(
     r"(?:^|[,;:\"']\s*|\b(?:and|but|while)\s+)(?:[Tt]he\s+|[Aa]n?\s+)?(?:[A-Za-z][\w'-]*\s+){1,3}"
@@ -121,7 +121,7 @@ def attribute_post(
             discourse.last_speaker = found[0].mention
             discourse.untracked = False
         elif OTHER_SPEAKER.search(sentence):
-            # Someone not tracked speaks ("Haynes says", "officials said"): a pronoun or
+            # Someone not tracked speaks ("Larsen says", "officials said"): a pronoun or
             # a quote after this is theirs, not the last tracked speaker's.
             discourse.last_speaker = None
             discourse.untracked = True

@@ -57,7 +57,7 @@ MEDIA_BEFORE = re.compile(
 )
 CLAUSE_BOUNDARY = re.compile(r"(?:,\s+(?:while|but|whereas|as|and)\s+|;\s+|\s-\s+|:\s+)")
 QUOTES = "\"'"
-# A quotation mark: a double quote, or a single one not inside a word ("Putin's").
+# A quotation mark: a double quote, or a single one not inside a word ("Berg's").
 QUOTE_MARK = re.compile(r"\"|(?<![A-Za-z])'|'(?![A-Za-z])")
 
 
@@ -121,7 +121,7 @@ def find_speakers(sentence: str, mentions: list[Mention], line_start: bool) -> l
             continue
         verb_at = verb.start("speech" if verb["speech"] else "act")
         if any(at >= mention.end and at <= mention.end + verb.end() for at in inverted.values()):
-            continue  # "Trump, warns Zelensky": the verb introduces the next name
+            continue  # "..., warns Berg": the verb introduces the next name
         word = verb["speech"] or verb["act"] or ""
         if PASSIVE.search(after[:verb_at]) and not word.endswith("ing"):
             continue  # "X was accused (by Y)": X is not speaking.

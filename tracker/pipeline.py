@@ -4,13 +4,19 @@ Pages are keyed by content hash. Each page's stage outputs are written atomicall
 per-page partitions under DATA/pages/<key>/, so a run killed at any point leaves the
 previous combined results readable, and the next run skips every page already done.
 The combined tables (posts, statements, positions, rejects) and the series are then
-rebuilt from the partitions with lazy scans, each written atomically.
+rebuilt from the partitions with lazy scans into a new generation, published at once
+(tracker/storage.py): a reader sees the whole previous run or the whole new one.
+
+A data directory keeps every page it has seen: pages of earlier runs not given this
+time stay in the combined tables unless the run is told to prune them. One run at a
+time writes a data directory (a lock; a second run is refused, naming the first).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -21,7 +27,8 @@ import polars as pl
 from tracker import __version__
 from tracker.attribute import attribute_statements
 from tracker.classify import ClassifierSettings, StanceClassifier, load_classifier
-from tracker.config import PositionsConfig
+from tracker.config import PositionsConfig, unknown_wrong_ids
+from tracker.errors import IngestError, TrackerWarning
 from tracker.ingest import (
     PageInfo,
     YearClue,
@@ -32,7 +39,16 @@ from tracker.ingest import (
 )
 from tracker.schemas import POSITIONS, POSTS, REJECTS, STATEMENTS, check_frame
 from tracker.series import build_series, write_series
-from tracker.storage import atomic_sink, atomic_write, atomic_write_text, csv_ready
+from tracker.storage import (
+    atomic_sink,
+    atomic_write,
+    atomic_write_text,
+    clean_temporary_files,
+    csv_ready,
+    data_dir_lock,
+    generation_dir,
+    new_generation,
+)
 
 STAGES: dict[str, dict[str, pl.DataType]] = {
     "posts": POSTS,
@@ -67,10 +83,21 @@ class RunSummary:
     rejects: int
     shifts: int
     failed_pages: list[str] = field(default_factory=list)
+    # Against the data directory before the run, by page (file name): new, with new
+    # content, and pages of earlier runs not given this time (kept, or pruned).
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
+    # Kept pages processed under another configuration or model than this run's.
+    stale: list[str] = field(default_factory=list)
 
     def line(self) -> str:
+        dropped = f", {len(self.pruned)} pruned" if self.pruned else ""
         return (
-            f"pages {self.pages} ({self.new_pages} processed, {self.reused_pages} unchanged), "
+            f"pages {self.pages} ({self.new_pages} processed, {self.reused_pages} unchanged; "
+            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.kept)} kept "
+            f"from earlier runs{dropped}), "
             f"posts {self.posts}, statements {self.statements}, positions {self.positions}, "
             f"shifts {self.shifts}, rejects {self.rejects}"
         )
@@ -134,16 +161,46 @@ def _write_partition(partition: Path, stages: dict[str, pl.DataFrame]) -> None:
     atomic_write_text(partition / "DONE", datetime.now(UTC).isoformat())
 
 
-def _combine(out: Path, keys: list[str]) -> dict[str, pl.LazyFrame]:
+def _combine(out: Path, keys: list[str], into: Path) -> dict[str, pl.LazyFrame]:
     """Stream every stage's partitions into one parquet file each; return lazy scans."""
     combined: dict[str, pl.LazyFrame] = {}
     for name, schema in STAGES.items():
         files = [out / "pages" / key / f"{name}.parquet" for key in keys]
         frame = pl.scan_parquet(files) if files else pl.LazyFrame(schema=schema)
         check_frame(frame, schema, name)
-        atomic_sink(frame, out / f"{name}.parquet")
-        combined[name] = pl.scan_parquet(out / f"{name}.parquet")
+        atomic_sink(frame, into / f"{name}.parquet")
+        combined[name] = pl.scan_parquet(into / f"{name}.parquet")
     return combined
+
+
+MANIFEST_SCHEMA = {
+    "doc": pl.String(),
+    "key": pl.String(),
+    "fingerprint": pl.String(),
+    "content": pl.String(),  # sha256 of the page's bytes: tells new text from a new model
+}
+
+
+def _seen_pages(out: Path) -> pl.DataFrame:
+    """The pages of the data directory as published: doc, key, fingerprint and content
+    (null when an older release wrote the manifest)."""
+    path = generation_dir(out) / "pages.parquet"
+    if not path.is_file():
+        return pl.DataFrame(schema=MANIFEST_SCHEMA)
+    seen = pl.read_parquet(path)
+    for column in ("fingerprint", "content"):
+        if column not in seen.columns:
+            seen = seen.with_columns(pl.lit(None, pl.String()).alias(column))
+    return seen.select(list(MANIFEST_SCHEMA)).cast(MANIFEST_SCHEMA)  # type: ignore[arg-type]
+
+
+def _read_page(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise IngestError(f"{path}: a folder, not a page") from None
+    except OSError as error:
+        raise IngestError(f"{path}: cannot read it: {error.strerror or error}") from None
 
 
 def _count(frame: pl.LazyFrame) -> int:
@@ -160,25 +217,43 @@ def run_pipeline(
     classifier_settings: ClassifierSettings | None = None,
     batch_pages: int = 64,
     progress: Callable[[str], None] | None = None,
+    prune: bool = False,
     page_manifest: Mapping[str, PageInfo] | None = None,
     page_date: date | None = None,
 ) -> RunSummary:
-    """Process `pages` into the data directory `out`; pages done before are reused."""
-    say = progress or (lambda _message: None)
+    """Process `pages` into the data directory `out`; pages done before are reused, and
+    pages of earlier runs stay in the tables unless `prune`."""
     paths = expand_pages(pages)
     model = classifier or load_classifier(settings=classifier_settings)
+    with data_dir_lock(out, "run"):
+        clean_temporary_files(out)
+        # What the manifest (or --date) says about each page: its URL and anchor date.
+        infos = {path.name: page_info(page_manifest, path.name, page_date) for path in paths}
+        return _run_locked(paths, out, config, model, year, batch_pages, progress, prune, infos)
+
+
+def _run_locked(
+    paths: Sequence[Path],
+    out: Path,
+    config: PositionsConfig,
+    model: StanceClassifier,
+    year: int | None,
+    batch_pages: int,
+    progress: Callable[[str], None] | None,
+    prune: bool,
+    infos: Mapping[str, PageInfo | None],
+) -> RunSummary:
+    say = progress or (lambda _message: None)
     fingerprint = pipeline_fingerprint(config, model)
     clues = year_clues(config)
-    out.mkdir(parents=True, exist_ok=True)
-    # What the manifest (or --date) says about each page: its URL and anchor date.
-    infos = {path.name: page_info(page_manifest, path.name, page_date) for path in paths}
 
     todo: list[tuple[Path, bytes, str]] = []
     keys: list[str] = []
     docs: list[str] = []
+    contents: list[str] = []
     first_names: dict[str, str] = {}
     for path in paths:
-        data = path.read_bytes()
+        data = _read_page(path)
         first = first_names.setdefault(hashlib.sha256(data).hexdigest(), path.name)
         if first != path.name:
             say(f"{path.name}: the same bytes as {first}: read once, under {first}")
@@ -191,9 +266,41 @@ def run_pipeline(
             continue  # the same page given twice
         keys.append(key)
         docs.append(path.name)
+        contents.append(hashlib.sha256(data).hexdigest()[:24])
         if not (out / "pages" / key / "DONE").exists():
             todo.append((path, data, key))
     reused = len(keys) - len(todo)
+
+    seen = _seen_pages(out)
+    earlier = set(zip(seen.get_column("doc"), seen.get_column("content"), strict=True))
+    earlier_docs = {doc for doc, _ in earlier}
+    given_docs = set(docs)
+    added = sorted(given_docs - earlier_docs)
+    changed = sorted(
+        {doc for doc, content in zip(docs, contents, strict=True) if (doc, content) not in earlier}
+        & earlier_docs
+    )
+    # Pages of earlier runs not given now: kept (their partitions reused) or pruned.
+    others = seen.filter(~pl.col("doc").is_in(list(given_docs)))
+    pruned = sorted(set(others.get_column("doc"))) if prune else []
+    kept_rows = others.clear() if prune else others
+    missing = [
+        doc
+        for key, doc in zip(kept_rows.get_column("key"), kept_rows.get_column("doc"), strict=True)
+        if not (out / "pages" / key / "DONE").exists()
+    ]
+    for doc in missing:
+        warnings.warn(
+            TrackerWarning(
+                f"{doc}: its results are gone from {out / 'pages'}; it is dropped "
+                "(pass the page again to restore it)"
+            ),
+            stacklevel=2,
+        )
+    kept_rows = kept_rows.filter(~pl.col("doc").is_in(missing))
+    stale = sorted(
+        set(kept_rows.filter(pl.col("fingerprint").ne_missing(fingerprint)).get_column("doc"))
+    )
 
     for start in range(0, len(todo), batch_pages):
         batch = todo[start : start + batch_pages]
@@ -201,30 +308,53 @@ def run_pipeline(
             _write_partition(out / "pages" / key, stages)
         say(f"processed {min(start + batch_pages, len(todo))}/{len(todo)} new pages")
 
-    combined = _combine(out, keys)
-    manifest = pl.DataFrame(
-        {"doc": docs, "key": keys}, schema={"doc": pl.String(), "key": pl.String()}
+    manifest = pl.concat(
+        [
+            pl.DataFrame(
+                {
+                    "doc": docs,
+                    "key": keys,
+                    "fingerprint": [fingerprint] * len(keys),
+                    "content": contents,
+                },
+                schema=MANIFEST_SCHEMA,
+            ),
+            kept_rows,
+        ]
     )
-    atomic_write(out / "pages.parquet", manifest.write_parquet)
-    for name in ("posts", "statements", "rejects"):
-        atomic_sink(csv_ready(combined[name]), out / f"{name}.csv")
-    atomic_sink(
-        csv_ready(combined["positions"].select(POSITIONS_CSV_COLUMNS)), out / "positions.csv"
-    )
-    positions = combined["positions"].collect()
-    series = build_series(positions.lazy(), config)
-    write_series(series, out)
+    all_keys = manifest.get_column("key").to_list()
+    with new_generation(out) as generation:
+        combined = _combine(out, all_keys, generation)
+        atomic_write(generation / "pages.parquet", manifest.write_parquet)
+        for name in ("posts", "statements", "rejects"):
+            atomic_sink(csv_ready(combined[name]), generation / f"{name}.csv")
+        atomic_sink(
+            csv_ready(combined["positions"].select(POSITIONS_CSV_COLUMNS)),
+            generation / "positions.csv",
+        )
+        positions = combined["positions"].collect()
+        series = build_series(positions.lazy(), config)
+        write_series(series, generation)
+        rejects = combined["rejects"].collect()
+        posts = _count(combined["posts"].filter(~pl.col("is_head")))
+        statements = _count(combined["statements"])
+    for problem in unknown_wrong_ids(config, set(positions.get_column("position_id"))):
+        warnings.warn(TrackerWarning(problem), stacklevel=2)
 
-    rejects = combined["rejects"].collect()
     failed = rejects.filter(pl.col("line") == 0).get_column("doc").unique().sort().to_list()
     return RunSummary(
-        pages=len(keys),
+        pages=len(all_keys),
         new_pages=len(todo),
         reused_pages=reused,
-        posts=_count(combined["posts"].filter(~pl.col("is_head"))),
-        statements=_count(combined["statements"]),
+        posts=posts,
+        statements=statements,
         positions=positions.height,
         rejects=rejects.height,
         shifts=series.shifts.height,
         failed_pages=failed,
+        added=added,
+        changed=changed,
+        kept=sorted(set(kept_rows.get_column("doc"))),
+        pruned=pruned,
+        stale=stale,
     )

@@ -77,6 +77,11 @@ from tracker.project import DATA_DIR, MODEL_FILE, model_for
     help="How a statement is read with its post's headline: both readings averaged "
     "(blend), after the headline only (prefix), or alone (off).",
 )
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Drop from OUT the pages of earlier runs not given now (kept by default).",
+)
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
 @reports_errors
 def command(
@@ -92,10 +97,13 @@ def command(
     batch_size: int,
     threshold: float,
     headline: HeadlineMode,
+    prune: bool,
     quiet: bool,
 ) -> None:
     """Parse PAGES (files or folders), attribute statements, classify stances and build
-    the position series in OUT. Pages already processed (same content) are reused."""
+    the position series in OUT. Pages already processed (same content) are reused;
+    pages of earlier runs not given now stay in OUT unless --prune. The summary says
+    what the run added, changed and kept."""
     from tracker.classify import load_classifier
     from tracker.ingest import read_manifest
     from tracker.pipeline import run_pipeline
@@ -121,7 +129,15 @@ def command(
         ),
         batch_pages=batch_pages,
         progress=progress,
+        prune=prune,
     )
+    if summary.stale:
+        click.echo(
+            f"Warning: {len(summary.stale)} page(s) kept from earlier runs were processed "
+            f"with another positions.yaml or model: {', '.join(summary.stale)} "
+            "(pass them again to update them, or --prune to drop them)",
+            err=True,
+        )
     for doc in summary.failed_pages:
         click.echo(f"rejected page: {doc} (see {out / 'rejects.csv'})", err=True)
     click.echo(summary.line())

@@ -168,3 +168,23 @@ def test_check_config_with_data_names_a_mistyped_wrong_id(data_dir: Path, tmp_pa
         "check it for a typo (copy ids from the evidence explorer or positions.csv)",
     ]
     assert len(read_positions(positions).wrong) == 2
+
+
+def mistyped_wrong(tmp_path: Path) -> tuple[Path, str, int]:
+    """positions.yaml with one `wrong:` id that no position has; its line."""
+    positions = tmp_path / "typo.yaml"
+    typo = "p-0000000000000x"
+    text = DEFAULT_POSITIONS.read_text(encoding="utf-8")
+    positions.write_text(text.replace("\nwrong: []\n", f"\nwrong:\n  - id: {typo}\n"), "utf-8")
+    line = positions.read_text(encoding="utf-8").splitlines().index(f"  - id: {typo}") + 1
+    return positions, typo, line
+
+
+def test_series_warns_about_a_mistyped_wrong_id(data_dir: Path, tmp_path: Path) -> None:
+    positions, typo, line = mistyped_wrong(tmp_path)
+    result = CliRunner().invoke(main, ["series", str(data_dir), "--positions", str(positions)])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Warning: {positions}:{line}: wrong[0].id: {typo!r} is not a position id in the "
+        "data: check it for a typo (copy ids from the evidence explorer or positions.csv)"
+    ) in result.output.splitlines()

@@ -432,3 +432,20 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def test_run_warns_about_a_mistyped_wrong_id(
+    pages: dict[str, Path], tmp_path: Path, keyword_model: None
+) -> None:
+    from test_hostile_config import mistyped_wrong
+
+    positions, typo, line = mistyped_wrong(tmp_path)
+    out = tmp_path / "data"
+    command = ["run", str(pages["north.txt"]), "--out", str(out), "--year", "2025", "--quiet"]
+    result = CliRunner().invoke(main, [*command, "--positions", str(positions)])
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Warning: {positions}:{line}: wrong[0].id: {typo!r} is not a position id in the "
+        "data: check it for a typo (copy ids from the evidence explorer or positions.csv)"
+    ) in result.output.splitlines()

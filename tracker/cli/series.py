@@ -55,3 +55,13 @@ def command(
         f"{series.observations.height} observations, {series.daily.height} actor-issue days, "
         f"{series.shifts.height} shifts -> {data_dir}"
     )
+    # A mistyped `wrong:` id would leave the wrong label counting: say so.
+    from tracker.config import unknown_wrong_ids
+    from tracker.schemas import POSITIONS
+    from tracker.storage import read_stage
+
+    ids = read_stage(data_dir, "positions", POSITIONS, "positions").select("position_id")
+    for problem in unknown_wrong_ids(
+        read_positions(positions_path), set(ids.collect().to_series().to_list())
+    ):
+        click.echo(f"Warning: {problem}", err=True)

@@ -5,11 +5,14 @@ not attribute. Every sentence here is written for these tests; the people are in
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
+from click.testing import CliRunner
 
 from tracker.attribute import attribute_statements
+from tracker.cli import main
 from tracker.config import load_positions
 from tracker.schemas import POSTS
 
@@ -452,3 +455,28 @@ def test_a_pronoun_goes_to_the_last_subject_not_the_last_object() -> None:
     assert cues("Berg met Kral in Prague. She warned against a rushed truce.") == [
         ("anna_berg", "pronoun")
     ]
+
+
+def test_actors_new_lists_each_new_speaker_with_evidence_and_confidence(tmp_path: Path) -> None:
+    bodies = (
+        "French Economy Minister Paul Le Roux said the funds must stay frozen.",
+        "Le Roux added that a decision would come in June.",
+        "Marta Lind said the plan was late.",
+    )
+    statements = attribute_statements(posts(*bodies), CONFIG).statements
+    statements.write_parquet(tmp_path / "statements.parquet")
+    result = CliRunner().invoke(main, ["actors", str(tmp_path), "--new"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1:6] == [
+        "  - id: paul_le_roux",
+        "    name: Paul Le Roux",
+        "    role: French Economy Minister",
+        "    aliases:",
+        "      - Le Roux",
+    ]
+    assert lines[6] == "    # confidence 0.84: 2 statements (reported) in page.txt"
+    assert lines[7] == (
+        '    # evidence: "French Economy Minister Paul Le Roux said the funds must stay frozen."'
+    )
+    assert "  - id: marta_lind" in lines and '    role: ""' in lines

@@ -12,6 +12,8 @@ import polars as pl
 from tracker.cli import reports_errors
 from tracker.project import DATA_DIR
 
+PARTICLES = {"le", "la", "de", "du", "da", "di", "van", "von", "der", "den", "ter", "al", "el"}
+
 
 @click.command("actors")
 @click.argument("data_dir", type=click.Path(path_type=Path), default=DATA_DIR)
@@ -55,7 +57,7 @@ def command(data_dir: Path, only_new: bool) -> None:
 
 def _adoption_snippet(row: dict[str, object]) -> str:
     name = str(row["name"])
-    surname = name.split()[-1] if " " in name else ""
+    surname = _surname(name)
     evidence = " ".join(str(row["example"]).split())
     if len(evidence) > 160:
         evidence = evidence[:157] + "..."
@@ -79,3 +81,15 @@ def _yaml_text(text: str) -> str:
     if re.fullmatch(r"[A-Za-z\u00c0-\u024f][\w .'()\u00c0-\u024f-]*", text):
         return text
     return json.dumps(text, ensure_ascii=False)
+
+
+def _surname(name: str) -> str:
+    """The last name, with a particle before it ("Le Maire", "von der Leyen"); "" for a
+    one-word name."""
+    words = name.split()
+    if len(words) < 2:
+        return ""
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in PARTICLES:
+        start -= 1
+    return " ".join(words[start:])

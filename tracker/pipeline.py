@@ -37,6 +37,7 @@ from tracker.ingest import (
     parse_page_bytes,
     year_clues,
 )
+from tracker.progress import counter
 from tracker.schemas import POSITIONS, POSTS, REJECTS, STATEMENTS, check_frame
 from tracker.series import build_series, write_series
 from tracker.storage import (
@@ -136,6 +137,18 @@ def _process_pages(
     infos: Mapping[str, PageInfo | None],
 ) -> dict[str, dict[str, pl.DataFrame]]:
     """Parse each page, then attribute and classify the whole batch at once."""
+    per_page, statements = _parse_and_attribute(batch, config, year, clues, infos)
+    return _split_by_page(per_page, statements, classifier.classify(statements, config))
+
+
+def _parse_and_attribute(
+    batch: Sequence[tuple[Path, bytes, str]],
+    config: PositionsConfig,
+    year: int | None,
+    clues: Sequence[YearClue],
+    infos: Mapping[str, PageInfo | None],
+) -> tuple[dict[str, dict[str, pl.DataFrame]], pl.DataFrame]:
+    """Each page's posts and rejects, and the statements of the whole batch."""
     per_page: dict[str, dict[str, pl.DataFrame]] = {}
     for path, data, key in batch:
         posts, rejects = parse_page_bytes(
@@ -143,14 +156,58 @@ def _process_pages(
         )
         per_page[key] = {"posts": posts, "rejects": rejects}
     all_posts = pl.concat([stages["posts"] for stages in per_page.values()])
-    statements = attribute_statements(all_posts, config).statements
-    positions = classifier.classify(statements, config)
+    return per_page, attribute_statements(all_posts, config).statements
+
+
+def _split_by_page(
+    per_page: dict[str, dict[str, pl.DataFrame]], statements: pl.DataFrame, positions: pl.DataFrame
+) -> dict[str, dict[str, pl.DataFrame]]:
+    """The batch's statements and positions, each row in its page's stages."""
     check_frame(positions, POSITIONS, "positions")
     for stages in per_page.values():
         ids = stages["posts"].get_column("post_id").implode()
         stages["statements"] = statements.filter(pl.col("post_id").is_in(ids))
         stages["positions"] = positions.filter(pl.col("post_id").is_in(ids))
     return per_page
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """A run's new pages and what processing them needs: what an engine is given. An
+    engine writes one partition per page (_write_partition), batch by batch as
+    `batch_pages` cuts `todo`, with results equal to process_locally's."""
+
+    todo: Sequence[tuple[Path, bytes, str]]  # (path, bytes, partition key)
+    out: Path
+    config: PositionsConfig
+    classifier: StanceClassifier
+    year: int | None
+    clues: Sequence[YearClue]
+    infos: Mapping[str, PageInfo | None]
+    batch_pages: int
+
+    def batches(self) -> list[Sequence[tuple[Path, bytes, str]]]:
+        return [
+            self.todo[start : start + self.batch_pages]
+            for start in range(0, len(self.todo), self.batch_pages)
+        ]
+
+
+# Processes a PageJob's pages into partitions; the second argument is the run's progress
+# callback (tracker.progress), None when the run is quiet.
+Engine = Callable[[PageJob, Callable[[str], None] | None], None]
+
+
+def process_locally(job: PageJob, progress: Callable[[str], None] | None) -> None:
+    """The default engine: batch after batch in this process."""
+    count = counter(progress, len(job.todo), "new pages")
+    for batch in job.batches():
+        stages_by_key = _process_pages(
+            batch, job.config, job.classifier, job.year, job.clues, job.infos
+        )
+        for key, stages in stages_by_key.items():
+            _write_partition(job.out / "pages" / key, stages)
+        count(len(batch))
 
 
 def _write_partition(partition: Path, stages: dict[str, pl.DataFrame]) -> None:
@@ -220,6 +277,7 @@ def run_pipeline(
     prune: bool = False,
     page_manifest: Mapping[str, PageInfo] | None = None,
     page_date: date | None = None,
+    engine: Engine | None = None,
 ) -> RunSummary:
     """Process `pages` into the data directory `out`; pages done before are reused, and
     pages of earlier runs stay in the tables unless `prune`."""
@@ -229,7 +287,9 @@ def run_pipeline(
         clean_temporary_files(out)
         # What the manifest (or --date) says about each page: its URL and anchor date.
         infos = {path.name: page_info(page_manifest, path.name, page_date) for path in paths}
-        return _run_locked(paths, out, config, model, year, batch_pages, progress, prune, infos)
+        return _run_locked(
+            paths, out, config, model, year, batch_pages, progress, prune, infos, engine
+        )
 
 
 def _run_locked(
@@ -242,6 +302,7 @@ def _run_locked(
     progress: Callable[[str], None] | None,
     prune: bool,
     infos: Mapping[str, PageInfo | None],
+    engine: Engine | None = None,
 ) -> RunSummary:
     say = progress or (lambda _message: None)
     fingerprint = pipeline_fingerprint(config, model)
@@ -302,11 +363,8 @@ def _run_locked(
         set(kept_rows.filter(pl.col("fingerprint").ne_missing(fingerprint)).get_column("doc"))
     )
 
-    for start in range(0, len(todo), batch_pages):
-        batch = todo[start : start + batch_pages]
-        for key, stages in _process_pages(batch, config, model, year, clues, infos).items():
-            _write_partition(out / "pages" / key, stages)
-        say(f"processed {min(start + batch_pages, len(todo))}/{len(todo)} new pages")
+    job = PageJob(todo, out, config, model, year, clues, infos, batch_pages)
+    (engine or process_locally)(job, progress)
 
     manifest = pl.concat(
         [

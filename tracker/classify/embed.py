@@ -77,6 +77,9 @@ class SentenceEncoder:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
+        from tracker.progress import apply_library_quiet
+
+        apply_library_quiet()  # --quiet: no "Loading weights" bars, here and in Ray workers
         self.path = model_path or default_model_path()
         if not (self.path / "config.json").exists():
             raise ModelError(f"{self.path}: not a transformers model folder (no config.json)")

@@ -10,6 +10,7 @@ import click
 
 from tracker.classify import ClassifierSettings, HeadlineMode
 from tracker.cli import reports_errors
+from tracker.cli._engine import EngineChoice, engine_options
 from tracker.cli._options import (
     date_option,
     manifest_option,
@@ -82,6 +83,7 @@ from tracker.project import DATA_DIR, MODEL_FILE, model_for
     is_flag=True,
     help="Drop from OUT the pages of earlier runs not given now (kept by default).",
 )
+@engine_options()
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
 @reports_errors
 def command(
@@ -98,6 +100,7 @@ def command(
     threshold: float,
     headline: HeadlineMode,
     prune: bool,
+    engine: EngineChoice,
     quiet: bool,
 ) -> None:
     """Parse PAGES (files or folders), attribute statements, classify stances and build
@@ -107,9 +110,11 @@ def command(
     from tracker.classify import load_classifier
     from tracker.ingest import read_manifest
     from tracker.pipeline import run_pipeline
+    from tracker.progress import run_progress
 
     config = read_positions(positions_path)
-    progress = None if quiet else (lambda message: click.echo(message, err=True))
+    chosen_engine = engine.build(out, quiet)
+    progress = run_progress(quiet)
     summary = run_pipeline(
         list(pages),
         out,
@@ -130,7 +135,10 @@ def command(
         batch_pages=batch_pages,
         progress=progress,
         prune=prune,
+        engine=chosen_engine,
     )
+    if progress:
+        progress.close()
     if summary.stale:
         click.echo(
             f"Warning: {len(summary.stale)} page(s) kept from earlier runs were processed "

@@ -480,3 +480,12 @@ def test_actors_new_lists_each_new_speaker_with_evidence_and_confidence(tmp_path
         '    # evidence: "French Economy Minister Paul Le Roux said the funds must stay frozen."'
     )
     assert "  - id: marta_lind" in lines and '    role: ""' in lines
+
+
+def test_columns_shared_with_posts_are_carried_to_statements() -> None:
+    frame = posts("Berg said the plan was sound.")
+    if "url" not in frame.columns:
+        pytest.skip("posts have no url column in this schema")
+    frame = frame.with_columns(pl.lit("https://example.org/live").alias("url"))
+    statements = attribute_statements(frame, CONFIG).statements
+    assert statements["url"].to_list() == ["https://example.org/live"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tracker.cli import reports_errors
-from tracker.cli._options import positions_option, year_option
+from tracker.cli._options import manifest_option, positions_option, year_option
 from tracker.config import PositionsConfig, read_positions
 from tracker.errors import TrackerError
 from tracker.project import model_for
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     help="Write the figures into this model card (its section NAME is replaced).",
 )
 @click.option("--name", default="", help="The card section these figures fill.")
+@manifest_option()
 @year_option()
 @reports_errors
 def command(
@@ -62,6 +63,7 @@ def command(
     by_day: bool,
     card: Path | None,
     name: str,
+    manifest_path: Path | None,
     year: int | None,
 ) -> None:
     """Score the model and the keyword baseline.
@@ -87,7 +89,9 @@ def command(
         body = statement_section(title, scores, calibration, command_line, date.today())
     else:
         assert gold is not None
-        title, page_scores, text = _pages(gold, pages, model, config, out, year, by_day)
+        title, page_scores, text = _pages(
+            gold, pages, model, config, out, year, by_day, manifest_path
+        )
         click.echo(text)
         body = page_section(title, page_scores, command_line, date.today())
         click.echo(format_page_scores("model", page_scores).splitlines()[-1])
@@ -136,6 +140,7 @@ def _pages(
     out: Path | None,
     year: int | None,
     by_day: bool,
+    manifest_path: Path | None,
 ) -> tuple[str, list[PageScore], str]:
     import polars as pl
     import yaml
@@ -150,7 +155,12 @@ def _pages(
     gold_items = yaml.safe_load(gold.read_text(encoding="utf-8")) or []
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = out or Path(scratch)
-        run_pipeline(list(pages), data_dir, config, year=year, classifier=model)
+        from tracker.ingest import read_manifest
+
+        manifest = read_manifest(manifest_path) if manifest_path else None
+        run_pipeline(
+            list(pages), data_dir, config, year=year, classifier=model, page_manifest=manifest
+        )
         positions = pl.read_parquet(data_dir / "positions.parquet")
         statements = read_stage(data_dir, "statements", STATEMENTS, "statements").collect()
     texts = statements.get_column("text").to_list()

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DATA ?= data/demo
 PORT ?= 8501
 
-.PHONY: run build test check lint bench clean
+.PHONY: run build test check lint bench eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,16 @@ test: lint
 # The inner loop: lint, then the tests that load no model and start no browser.
 check: lint
 	$(BIN)/pytest -m 'not slow and not browser' -x -q
+
+# The model card's figures, from the gold sets beside the repository (../shared).
+SHARED ?= ../shared
+CARD := docs/model-card.md
+eval: $(STAMP)
+	$(BIN)/python bench/training_coverage.py --card $(CARD) > /dev/null
+	$(BIN)/tracker eval --statements $(SHARED)/gold/statements_dev.yaml --card $(CARD) --name statements_dev
+	$(BIN)/tracker eval $(SHARED)/gold/real_dev/gold.yaml $(SHARED)/gold/real_dev/docs/*.txt --manifest $(SHARED)/gold/real_dev/docs/manifest.csv --by-day --out data/eval-real_dev --card $(CARD) --name real_dev
+	$(BIN)/tracker eval $(SHARED)/gold/seeds.yaml $(SHARED)/seeds/*.txt --out data/eval-seeds --card $(CARD) --name seeds
+	$(BIN)/python bench/learning_curve.py data/eval-real_dev $(SHARED)/gold/real_dev/gold.yaml --card $(CARD)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

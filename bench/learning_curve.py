@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -24,13 +25,14 @@ import yaml
 
 from tracker.classify import StanceModel
 from tracker.classify.artifact import read_artifact
+from tracker.classify.card import splice_section
 from tracker.classify.evaluate import score_positions
 from tracker.classify.model import DEFAULT_ARTIFACT
 from tracker.classify.training import refit_heads
 from tracker.config import CuratedPosition, PositionsConfig, read_positions
 from tracker.project import find_positions
 from tracker.schemas import STATEMENTS
-from tracker.storage import read_stage
+from tracker.storage import atomic_write_text, read_stage
 
 FOLDS = 5
 
@@ -94,14 +96,20 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=DEFAULT_ARTIFACT)
     parser.add_argument("--positions", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--card", type=Path, default=None, help="model card to write into")
     args = parser.parse_args()
     config = read_positions(find_positions(args.positions))
     base = StanceModel(read_artifact(args.model))
     rows = curve(args.run_dir, args.gold, config, base, args.k, args.seed)
-    print("\n| corrections | position P | position R | position F1 |")
-    print("| ---: | ---: | ---: | ---: |")
-    for k, precision, recall, f1 in rows:
-        print(f"| {k} | {precision:.2f} | {recall:.2f} | {f1:.3f} |")
+    lines = ["| corrections | position P | position R | position F1 |", "| ---: | ---: | ---: | ---: |"]
+    lines += [f"| {k} | {p:.2f} | {r:.2f} | {f1:.3f} |" for k, p, r, f1 in rows]
+    command = "python bench/learning_curve.py " + " ".join(sys.argv[1:])
+    lines += ["", f"Measured {date.today().isoformat()} with `{command}`."]
+    table = "\n".join(lines)
+    print(table)
+    if args.card is not None:
+        card = args.card.read_text(encoding="utf-8")
+        atomic_write_text(args.card, splice_section(card, "learning_curve", table))
 
 
 if __name__ == "__main__":

@@ -101,7 +101,10 @@ def main() -> None:
     config = read_positions(find_positions(args.positions))
     base = StanceModel(read_artifact(args.model))
     rows = curve(args.run_dir, args.gold, config, base, args.k, args.seed)
-    lines = ["| corrections | position P | position R | position F1 |", "| ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| corrections | position P | position R | position F1 |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
     lines += [f"| {k} | {p:.2f} | {r:.2f} | {f1:.3f} |" for k, p, r, f1 in rows]
     command = "python bench/learning_curve.py " + " ".join(sys.argv[1:])
     lines += ["", f"Measured {date.today().isoformat()} with `{command}`."]

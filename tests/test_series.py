@@ -92,14 +92,15 @@ def test_daily_series_runs_to_a_given_end_day() -> None:
 
 
 def test_several_observations_on_one_day_the_latest_holds() -> None:
-    series = build_series(
-        positions(
-            ("anna_berg", "2025-03-01 09:00", "oppose", 0.9),
-            ("anna_berg", "2025-03-01 18:00", "undecided", 0.9),
-        ),
-        config(),
+    frame = positions(
+        ("anna_berg", "2025-03-01 09:00", "oppose", 0.9),
+        ("anna_berg", "2025-03-01 18:00", "undecided", 0.9),
     )
-    assert held(series.daily) == {date(2025, 3, 1): ("undecided", 0)}
+    # From another page, one confident statement is enough to change the stance.
+    other_page = frame.with_columns(pl.Series("doc", ["page.txt", "other.txt"]))
+    assert held(build_series(other_page, config()).daily) == {date(2025, 3, 1): ("undecided", 0)}
+    # Within one page on one day it needs a second statement.
+    assert held(build_series(frame, config()).daily) == {date(2025, 3, 1): ("oppose", 0)}
 
 
 def test_curated_entry_wins_over_model_output_on_its_day() -> None:
@@ -290,7 +291,7 @@ def test_actors_command_lists_speakers_and_new_ones(tmp_path: Path) -> None:
     assert "lars_holm" in listed.output and "(new)" in listed.output
     new = runner.invoke(main, ["actors", str(data), "--new"])
     assert new.output.splitlines()[:4] == [
-        "1 speakers not in positions.yaml (add them under actors:):",
+        "1 speakers not in positions.yaml, most certain first (add those you adopt under actors:):",
         "  - id: lars_holm",
         "    name: Lars Holm",
         "    role: Norwegian Prime Minister",

@@ -65,11 +65,27 @@ class RoleAlias(_Strict):
         )
 
 
+class Role(_Strict):
+    """An office the actor held, with its dates: a position stated in office is not
+    carried past the end of it (tracker/holding.py)."""
+
+    title: str = Field(min_length=1)
+    start: date | None = Field(default=None, alias="from")
+    until: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Role:
+        if self.start and self.until and self.start > self.until:
+            raise ValueError(f"from {self.start} is after until {self.until}")
+        return self
+
+
 class Actor(_Strict):
     id: Identifier
     name: str = Field(min_length=1)
     country: str = ""
     role: str = ""
+    roles: list[Role] = Field(default_factory=list)
     aliases: list[str | RoleAlias] = Field(default_factory=list)
 
     _id = field_validator("id")(_check_id)
@@ -106,6 +122,9 @@ class Issue(_Strict):
     # plural/verb endings); a statement with none of them takes no position on it.
     # Empty: every statement is considered.
     keywords: list[str] = Field(default_factory=list)
+    # A held position is carried forward at most this many days after the statement it
+    # rests on; after that the series shows a gap, not a stance.
+    stale_after_days: int = Field(default=90, ge=1, le=3650)
 
     _id = field_validator("id")(_check_id)
 

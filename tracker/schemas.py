@@ -118,6 +118,10 @@ OBSERVATIONS: dict[str, pl.DataType] = {
     "evidence": pl.String(),  # the quote (editor: the quote or note)
     "url": pl.String(),  # editor: source URL; model: "" unless the page has one
     "superseded": pl.Boolean(),  # a curated entry overrides it for the same day
+    # counted (on the held line), superseded, low_confidence or unconfirmed (a change of
+    # stance that nothing corroborates); charts draw the last three hollow.
+    "status": pl.String(),
+    "status_note": pl.String(),  # why it does not count, in reader language ("" if it does)
 }
 
 # The position an actor holds on each day: the latest stance carried forward.
@@ -131,7 +135,7 @@ DAILY: dict[str, pl.DataType] = {
     "source": pl.String(),
     "position_id": pl.String(),  # the observation the held stance rests on
     "since": pl.Date(),  # day of that observation
-    "stale_days": pl.Int32(),  # day - since
+    "stale_days": pl.Int32(),  # day - since, never above the issue's stale_after_days
 }
 
 # A change of held stance between two observations, with evidence on both sides.
@@ -154,6 +158,17 @@ SHIFTS: dict[str, pl.DataType] = {
     "from_doc": pl.String(),
     "to_doc": pl.String(),
     "is_reversal": pl.Boolean(),  # returns to the stance held before the previous shift
+    "from_headline": pl.String(),
+    "to_headline": pl.String(),
+    "from_url": pl.String(),  # the page's URL where known, else ""
+    "to_url": pl.String(),
+    "from_source": pl.String(),  # what a reader can check: URL, else page file, else the
+    "to_source": pl.String(),  # curated entry's note
+    # full flop, half flip or no flip: the share of the issue's scale the stance moved
+    "grade": pl.String(),
+    "corroboration": pl.String(),  # why the shift counts, in reader language
+    "n_statements": pl.UInt32(),  # statements of the new stance until it next changes
+    "gap_days": pl.Int32(),  # days between the last statement before and the first after
 }
 
 # One row per actor x issue.
@@ -167,4 +182,6 @@ SUMMARY: dict[str, pl.DataType] = {
     "latest_score": pl.Float64(),
     "latest_position_id": pl.String(),
     "n_shifts": pl.UInt32(),
+    "held_until": pl.Date(),  # last day the latest stance is held (null: none counted)
+    "held_now": pl.Boolean(),  # still held on the series' last day; else it is last known
 }

@@ -1,7 +1,8 @@
 """Series: classified positions + curated YAML -> observations, daily held positions,
 shifts and a per actor x issue summary. Polars expressions and lazy frames throughout.
 
-Rules (each tested in tests/test_series.py):
+Rules (each tested in tests/test_series.py and tests/test_series_rules.py; which
+observations count and how long a stance is held: tracker/holding.py):
 
 - Days are UTC calendar days (post times are stored in UTC). A curated entry has a date,
   not a time: it is placed at 12:00 UTC of that day.
@@ -12,16 +13,18 @@ Rules (each tested in tests/test_series.py):
   dropped entirely.
 - The score of a stance is read from positions.yaml, not from the positions table, so a
   rescaled issue needs no re-run; a stance the file does not define is an error.
-- A single low-confidence outlier does not make a shift: an observation below
-  `min_confidence` counts only if the observation just before or just after it (same
-  actor and issue) agrees with it, or if it is the only one. So A, b, A keeps A held;
-  A, b, b is a shift to b at the first b; a trailing lone b waits for confirmation.
-  Editor entries always count.
-- Order within a day: by time, then confidence (at equal times the most confident one
-  is taken as the latest), then position_id. The latest counting observation of a day is
-  the stance held that day.
-- A shift is a change of held stance between consecutive counting observations; a shift
-  back to the stance held before the previous shift is a reversal (flip-flop).
+- Every observation keeps a `status`: counted, superseded, low_confidence or
+  unconfirmed, with a note saying why in reader language.
+- Order within a day: by time, then confidence, most confident first (at equal times a
+  less confident contradiction then needs corroboration), then position_id. The latest
+  counting observation of a day is
+  the stance held that day; it is carried forward until the next counting observation,
+  for at most the issue's `stale_after_days` and never past the end of a tenure.
+- A shift is a change of held stance between consecutive counting observations, graded
+  by the share of the issue's scale it crosses (full flop: three quarters or more; half
+  flip: a quarter or more; no flip below), with the reason it counts and the source of
+  both statements. A shift back to the stance held before the previous shift is a
+  reversal (flip-flop).
 """
 
 from __future__ import annotations
@@ -35,6 +38,13 @@ import polars as pl
 
 from tracker.config import PositionsConfig
 from tracker.errors import SchemaError
+from tracker.holding import (
+    COUNTED,
+    SeriesSettings,
+    hold_limits,
+    number_runs,
+    observation_status,
+)
 from tracker.schemas import DAILY, OBSERVATIONS, POSITIONS, SHIFTS, SUMMARY, check_frame
 from tracker.storage import (
     atomic_sink,
@@ -46,6 +56,16 @@ from tracker.storage import (
     write_parquet,
 )
 
+__all__ = [
+    "SERIES_FILES",
+    "Series",
+    "SeriesSettings",
+    "build_series",
+    "load_series",
+    "series_from_data_dir",
+    "write_series",
+]
+
 GROUP = ["actor", "issue"]
 ORDER = [*GROUP, "time", "confidence", "position_id"]
 SERIES_FILES = {
@@ -54,12 +74,6 @@ SERIES_FILES = {
     "shifts": SHIFTS,
     "summary": SUMMARY,
 }
-
-
-@dataclass(frozen=True)
-class SeriesSettings:
-    min_confidence: float = 0.6  # below this, an observation needs confirming to count
-    until: date | None = None  # last day of the daily series (default: last observation)
 
 
 @dataclass(frozen=True)
@@ -124,7 +138,13 @@ def _scores(config: PositionsConfig) -> pl.LazyFrame:
     )
 
 
+# Observation columns known before the counting rules run (tracker/holding.py adds the rest).
+BASE_COLUMNS = [name for name in OBSERVATIONS if name not in ("status", "status_note")]
+
+
 def build_observations(positions: pl.LazyFrame, config: PositionsConfig) -> pl.LazyFrame:
+    """Model and curated observations in series order, scored from positions.yaml, with
+    the curated overrides marked (the OBSERVATIONS columns but status and status_note)."""
     check_frame(positions, POSITIONS, "positions")
     wrong = [label.id for label in config.wrong]
     model = positions.filter(~pl.col("position_id").is_in(wrong)).select(
@@ -143,7 +163,7 @@ def build_observations(positions: pl.LazyFrame, config: PositionsConfig) -> pl.L
         pl.col("url").fill_null("").alias("url"),
     )
     editor = _editor_observations(config)
-    columns = [name for name in OBSERVATIONS if name not in ("score", "superseded")]
+    columns = [name for name in BASE_COLUMNS if name not in ("score", "superseded")]
     combined = pl.concat(
         [
             model.select(columns).with_columns(pl.lit(None, dtype=pl.Int64()).alias("listed")),
@@ -159,55 +179,103 @@ def build_observations(positions: pl.LazyFrame, config: PositionsConfig) -> pl.L
         combined.join(_scores(config), on=["issue", "stance"], how="left")
         .join(curated_days, on=[*GROUP, "day"], how="left")
         .with_columns(overridden.alias("superseded"))
-        .select(list(OBSERVATIONS))
-        .sort(ORDER)
+        .select(BASE_COLUMNS)
+        .sort(ORDER, descending=[name == "confidence" for name in ORDER])
     )
 
 
-def _counting(observations: pl.LazyFrame, settings: SeriesSettings) -> pl.LazyFrame:
-    """Observations that make up the held position (outliers and superseded left out)."""
-    # build_observations returns rows in ORDER; filters keep it, so no sort is needed here
-    # or in the stages below (sorting 10^6 rows by four keys is most of the build time).
-    live = observations.filter(~pl.col("superseded"))
-    before = pl.col("stance").shift(1).over(GROUP)
-    after = pl.col("stance").shift(-1).over(GROUP)
-    return live.filter(
-        (pl.col("source") == "editor")
-        | (pl.col("confidence") >= settings.min_confidence)
-        | (before == pl.col("stance"))
-        | (after == pl.col("stance"))
-        | (before.is_null() & after.is_null())
+def _where(url: pl.Expr, doc: pl.Expr) -> pl.Expr:
+    """What a reader can check: the page URL, else the page file, else the curated entry."""
+    return (
+        pl.when(url != "")
+        .then(url)
+        .when(doc != "")
+        .then(doc)
+        .otherwise(pl.lit("positions.yaml (curated entry)"))
     )
 
 
-def build_shifts(counting: pl.LazyFrame) -> pl.LazyFrame:
-    """Each change of stance between consecutive counting observations of an actor and
-    issue, with the observation before (the last one of the old stance) and after."""
-    previous = {
-        name: pl.col(name).shift(1).over(GROUP)
-        for name in ("stance", "score", "time", "confidence", "evidence", "position_id", "doc")
+def _grade(size: pl.Expr, config: PositionsConfig) -> pl.Expr:
+    """Flip-O-Meter style grade from the share of the issue's scale a shift crosses."""
+    spans = {
+        issue.id: max(s.score for s in issue.stances) - min(s.score for s in issue.stances)
+        for issue in config.issues
     }
-    shifts = (
-        counting.with_columns(**{f"from_{name}": expr for name, expr in previous.items()})
-        .filter(pl.col("from_stance").is_not_null() & (pl.col("from_stance") != pl.col("stance")))
-        .select(
-            *GROUP,
-            "from_stance",
-            pl.col("stance").alias("to_stance"),
-            "from_score",
-            pl.col("score").alias("to_score"),
-            (pl.col("score") - pl.col("from_score")).alias("size"),
-            "from_time",
-            pl.col("time").alias("to_time"),
-            "from_confidence",
-            pl.col("confidence").alias("to_confidence"),
-            "from_evidence",
-            pl.col("evidence").alias("to_evidence"),
-            "from_position_id",
-            pl.col("position_id").alias("to_position_id"),
-            "from_doc",
-            pl.col("doc").alias("to_doc"),
+    share = size.abs() / pl.col("issue").replace_strict(spans, return_dtype=pl.Float64())
+    return (
+        pl.when(share >= 0.75)
+        .then(pl.lit("full flop"))
+        .when(share >= 0.25)
+        .then(pl.lit("half flip"))
+        .otherwise(pl.lit("no flip"))
+    )
+
+
+def build_shifts(counting: pl.LazyFrame, config: PositionsConfig) -> pl.LazyFrame:
+    """Each change of stance between consecutive counting observations of an actor and
+    issue, with the observation before (the last one of the old stance) and after, the
+    grade, and why it counts."""
+    run_key = [*GROUP, "_run"]
+    carried = ("stance", "score", "time", "confidence", "evidence", "position_id", "doc")
+    previous = {name: pl.col(name).shift(1).over(GROUP) for name in (*carried, "headline", "url")}
+    following = {name: pl.col(name).shift(-1).over(GROUP) for name in ("time", "doc", "url")}
+    staged = number_runs(counting).with_columns(
+        pl.len().over(run_key).cast(pl.UInt32()).alias("n_statements"),
+        **{f"from_{name}": expr for name, expr in previous.items()},
+        **{f"_next_{name}": expr for name, expr in following.items()},
+    )
+    corroboration = (
+        pl.when(pl.col("source") == "editor")
+        .then(pl.lit("An editor's curated entry."))
+        .when(pl.col("n_statements") >= 2)
+        .then(
+            pl.format(
+                "{} statements of the new stance in a row; the second on {} UTC ({}).",
+                pl.col("n_statements"),
+                pl.col("_next_time").dt.strftime("%Y-%m-%d %H:%M"),
+                _where(pl.col("_next_url"), pl.col("_next_doc")),
+            )
         )
+        .otherwise(
+            pl.format(
+                "One statement at confidence {}, from another page or day than the last "
+                "statement before it.",
+                pl.col("confidence").round(2),
+            )
+        )
+    )
+    shifts = staged.filter(
+        pl.col("from_stance").is_not_null() & (pl.col("from_stance") != pl.col("stance"))
+    ).select(
+        *GROUP,
+        "from_stance",
+        pl.col("stance").alias("to_stance"),
+        "from_score",
+        pl.col("score").alias("to_score"),
+        (pl.col("score") - pl.col("from_score")).alias("size"),
+        "from_time",
+        pl.col("time").alias("to_time"),
+        "from_confidence",
+        pl.col("confidence").alias("to_confidence"),
+        "from_evidence",
+        pl.col("evidence").alias("to_evidence"),
+        "from_position_id",
+        pl.col("position_id").alias("to_position_id"),
+        "from_doc",
+        pl.col("doc").alias("to_doc"),
+        "from_headline",
+        pl.col("headline").alias("to_headline"),
+        "from_url",
+        pl.col("url").alias("to_url"),
+        _where(pl.col("from_url"), pl.col("from_doc")).alias("from_source"),
+        _where(pl.col("url"), pl.col("doc")).alias("to_source"),
+        _grade(pl.col("score") - pl.col("from_score"), config).alias("grade"),
+        corroboration.alias("corroboration"),
+        "n_statements",
+        (pl.col("time").dt.date() - pl.col("from_time").dt.date())
+        .dt.total_days()
+        .cast(pl.Int32())
+        .alias("gap_days"),
     )
     return shifts.with_columns(
         (pl.col("to_stance") == pl.col("from_stance").shift(1).over(GROUP))
@@ -216,28 +284,30 @@ def build_shifts(counting: pl.LazyFrame) -> pl.LazyFrame:
     ).select(list(SHIFTS))
 
 
-def build_daily(counting: pl.LazyFrame, end_day: date | None) -> pl.LazyFrame:
-    """One row per actor x issue x day, from the first counting observation of the pair to
-    `end_day` (None only when there are no observations), the latest stance carried
-    forward. Rows come in actor, issue, day order."""
+def build_daily(
+    counting: pl.LazyFrame, config: PositionsConfig, end_day: date | None
+) -> pl.LazyFrame:
+    """One row per actor x issue x day while a stance is held: from each day's latest
+    counting observation to the day before the next one, at most to its hold limit
+    (tracker/holding.py) and to `end_day` (None only when there are no observations).
+    Rows come in actor, issue, day order."""
     if end_day is None:
         return pl.LazyFrame(schema=DAILY)
     last_of_day = (
-        counting.group_by([*GROUP, "day"], maintain_order=True)
+        counting.filter(pl.col("day") <= end_day)
+        .group_by([*GROUP, "day"], maintain_order=True)
         .last()
         .select(*GROUP, "day", "stance", "score", "confidence", "source", "position_id")
-        .with_columns(pl.col("day").alias("since"))
     )
-    spans = (
-        last_of_day.group_by(GROUP, maintain_order=True)
-        .agg(pl.col("day").min().alias("first"))
-        .filter(pl.col("first") <= end_day)
-        .with_columns(pl.date_ranges("first", pl.lit(end_day), "1d").alias("day"))
+    next_day = (pl.col("day").cast(pl.Int32) - 1).shift(-1).over(GROUP).cast(pl.Date)
+    held = (
+        hold_limits(last_of_day, config)
+        .with_columns(
+            pl.col("day").alias("since"),
+            pl.min_horizontal("hold_until", next_day, pl.lit(end_day)).alias("_last"),
+        )
+        .with_columns(pl.date_ranges("since", "_last", "1d").alias("day"))
         .explode("day")
-        .select(*GROUP, "day")
-    )
-    held = spans.join_asof(
-        last_of_day, on="day", by=GROUP, strategy="backward", check_sortedness=False
     )
     return held.with_columns(
         (pl.col("day") - pl.col("since")).dt.total_days().cast(pl.Int32()).alias("stale_days")
@@ -245,10 +315,15 @@ def build_daily(counting: pl.LazyFrame, end_day: date | None) -> pl.LazyFrame:
 
 
 def build_summary(
-    observations: pl.LazyFrame, counting: pl.LazyFrame, shifts: pl.LazyFrame
+    observations: pl.LazyFrame,
+    counting: pl.LazyFrame,
+    shifts: pl.LazyFrame,
+    daily: pl.LazyFrame,
+    end_day: date | None,
 ) -> pl.LazyFrame:
     """Counts over every live observation; the latest stance is the one held (outliers
-    that were not confirmed do not replace it), null where none is confirmed yet."""
+    that were not confirmed do not replace it), null where none is confirmed yet; how
+    long it is held, and whether it still is on the series' last day."""
     live = observations.filter(~pl.col("superseded"))
     counts = shifts.group_by(GROUP).agg(pl.len().cast(pl.UInt32()).alias("n_shifts"))
     latest = counting.group_by(GROUP).agg(
@@ -256,6 +331,7 @@ def build_summary(
         pl.col("score").last().alias("latest_score"),
         pl.col("position_id").last().alias("latest_position_id"),
     )
+    ends = daily.group_by(GROUP).agg(pl.col("day").max().alias("held_until"))
     return (
         live.group_by(GROUP)
         .agg(
@@ -265,7 +341,13 @@ def build_summary(
         )
         .join(latest, on=GROUP, how="left")
         .join(counts, on=GROUP, how="left")
-        .with_columns(pl.col("n_shifts").fill_null(0))
+        .join(ends, on=GROUP, how="left")
+        .with_columns(
+            pl.col("n_shifts").fill_null(0),
+            (pl.col("held_until") == pl.lit(end_day, dtype=pl.Date()))
+            .fill_null(False)
+            .alias("held_now"),
+        )
         .select(list(SUMMARY))
         .sort(GROUP)
     )
@@ -297,14 +379,19 @@ def build_series(
             f"{untimed.height} positions have no post_time (first: "
             f"{untimed.get_column('position_id')[0]}): the series needs a time for each"
         )
-    counting = _counting(observations.lazy(), settings).collect().lazy()
+    observations = observation_status(observations, settings).select(list(OBSERVATIONS))
+    # build_observations returns rows in ORDER and filters keep it: no stage below sorts
+    # (sorting 10^6 rows by four keys is most of the build time).
+    counting = observations.filter(pl.col("status") == COUNTED).lazy()
     # The series runs to the last observation day overall, even when that observation
-    # still waits for confirmation: its pair then shows the held stance going stale.
+    # does not count: its pair then shows the held stance going stale.
     last_day = observations.filter(~pl.col("superseded")).get_column("day").max()
     end_day = settings.until or (last_day if isinstance(last_day, date) else None)
-    shifts = build_shifts(counting).collect()
-    daily = build_daily(counting, end_day).collect()
-    summary = build_summary(observations.lazy(), counting, shifts.lazy()).collect()
+    shifts = build_shifts(counting, config).collect()
+    daily = build_daily(counting, config, end_day).collect()
+    summary = build_summary(
+        observations.lazy(), counting, shifts.lazy(), daily.lazy(), end_day
+    ).collect()
     for frame, schema, name in (
         (observations, OBSERVATIONS, "observations"),
         (daily, DAILY, "series"),
@@ -320,14 +407,22 @@ SHIFTS_CSV_COLUMNS = [
     "issue",
     "from_stance",
     "to_stance",
+    "grade",
     "from_time",
     "to_time",
+    "gap_days",
     "size",
     "is_reversal",
+    "corroboration",
+    "n_statements",
     "from_confidence",
     "to_confidence",
     "from_evidence",
     "to_evidence",
+    "from_source",
+    "to_source",
+    "from_headline",
+    "to_headline",
     "from_doc",
     "to_doc",
     "from_position_id",

@@ -34,13 +34,26 @@ def _day(context: click.Context, parameter: click.Parameter, value: str | None) 
     help="Below this, a model observation counts only when a neighbouring one agrees.",
 )
 @click.option(
+    "--shift-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=SeriesSettings.shift_confidence,
+    show_default=True,
+    help="A change of stance on one statement is a shift only at this confidence or more "
+    "(and from another page or day); otherwise it needs a second statement.",
+)
+@click.option(
     "--until",
     callback=_day,
-    help="Last day of the daily series, YYYY-MM-DD (default: the last observation day).",
+    help="Last day of the daily series, YYYY-MM-DD (default: the last observation day). "
+    "A stance is carried at most its issue's stale_after_days past its last statement.",
 )
 @reports_errors
 def command(
-    data_dir: Path, positions_path: Path, min_confidence: float, until: date | None
+    data_dir: Path,
+    positions_path: Path,
+    min_confidence: float,
+    shift_confidence: float,
+    until: date | None,
 ) -> None:
     """Rebuild observations, the daily held positions, shifts and the summary of DATA_DIR
     from its positions and positions.yaml (run after editing curated positions).
@@ -49,7 +62,9 @@ def command(
     as parquet, with CSV copies."""
     from tracker.series import series_from_data_dir
 
-    settings = SeriesSettings(min_confidence=min_confidence, until=until)
+    settings = SeriesSettings(
+        min_confidence=min_confidence, shift_confidence=shift_confidence, until=until
+    )
     series = series_from_data_dir(data_dir, read_positions(positions_path), settings)
     click.echo(
         f"{series.observations.height} observations, {series.daily.height} actor-issue days, "

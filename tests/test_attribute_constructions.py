@@ -344,6 +344,7 @@ def test_a_discovered_name_keeps_its_accents_and_a_title_adds_confidence() -> No
         "Our correspondent Marta Lind says the mood in Kyiv is grim.",
         "Marta Lind writes:",
         "Defence analyst Marta Lind said the offensive had stalled.",
+        '"The window is narrow," Marta Lind, an academic in Riga, told a radio station.',
         "Analysts believe the talks are stalling.",
         # collectives with no person given
         "Berg's government said it would not send troops.",

@@ -256,7 +256,8 @@ TITLE = _alternation(TITLE_NOUNS)
 COMMENTATOR = re.compile(
     r"\b(?:analyst|expert|professor|researcher|fellow|scholar|correspondent|editor|reporter|"
     r"journalist|columnist|commentator|presenter|anchor|host of|historian|economist|"
-    r"strategist|pollster|blogger|writer|author)s?\b",
+    r"strategist|pollster|blogger|writer|author|academic|lecturer|scientist|think[- ]tank|"
+    r"institute)s?\b",
     re.I,
 )
 

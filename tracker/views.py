@@ -128,17 +128,22 @@ def check_position_id(positions: pl.DataFrame, position_id: str) -> str:
 _MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()#+\-!|~:@$=^<>&\"']")
 _MARKDOWN_DOTS = re.compile(r"(?im)(www|^\s*\d{1,9})\.")  # a web address; an ordered list
 _HTML_NAMES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#x27;"}
+# GFM turns web and mail addresses in decoded text into links; an empty <wbr> element
+# before "www.", ":" and "@" splits the text so that none of them reads as an address.
+_AUTOLINK_BREAKS = re.compile(r"&#58;|&#64;|(?<=www)&#46;")
 
 
 def markdown_literal(text: str) -> str:
-    """Third-party text for st.markdown that shows as the same text: HTML escaped, and
-    each character markdown could read as syntax written as a character reference,
-    which CommonMark never reads as syntax. No link, image, emphasis or markup survives.
+    """Third-party text for st.markdown that shows as the same text: HTML escaped, each
+    character markdown could read as syntax written as a character reference (which
+    CommonMark never reads as syntax), and addresses split so that GFM links none.
+    No link, image, emphasis or markup survives.
     """
     text = _MARKDOWN_PUNCTUATION.sub(
         lambda found: _HTML_NAMES.get(found.group(), f"&#{ord(found.group())};"), text.lstrip()
     )
-    return _MARKDOWN_DOTS.sub(r"\1&#46;", text)
+    text = _MARKDOWN_DOTS.sub(r"\1&#46;", text)
+    return _AUTOLINK_BREAKS.sub(lambda found: "<wbr>" + found.group(), text)
 
 
 def highlighted_body(body: str, start: int, end: int) -> str:

@@ -50,44 +50,56 @@ def number_runs(frame: pl.LazyFrame) -> pl.LazyFrame:
     return frame.with_columns(new_run.cast(pl.UInt32).cum_sum().over(GROUP).alias("_run"))
 
 
-def _first_uncorroborated(frame: pl.DataFrame, settings: SeriesSettings) -> pl.DataFrame:
-    """`frame` (rows in series order) with `_drop`: the rows of the earliest run of each
-    actor and issue whose change of stance nothing corroborates, and `_settled`: the
-    pair has no such run."""
+def _unconfirmed_rows(candidates: pl.DataFrame, settings: SeriesSettings) -> pl.Series:
+    """The `_row`s of `candidates` (rows in series order) set aside as unconfirmed.
+
+    Only a lone statement (a run of one) can be set aside: a run of two or more
+    corroborates itself, and the first run of a pair is no change. Whether a lone
+    statement changes the stance depends on the last statement *kept* before it, which
+    depends on the judgements before: a left-to-right scan, which no window expression
+    can express. The frame work is done in polars; the scan visits lone statements only.
+    """
     run_key = [*GROUP, "_run"]
-    different_page_or_day = (pl.col("doc") != pl.col("doc").shift(1).over(GROUP)) | (
-        pl.col("day") != pl.col("day").shift(1).over(GROUP)
-    )
-    strong_first = (pl.col("source") == "editor") | (
-        (pl.col("confidence") >= settings.shift_confidence) & different_page_or_day.fill_null(True)
-    )
-    weak = (
-        (pl.col("_run") > 1)
-        & (pl.len().over(run_key) < 2)
-        & ~pl.col("_strong").first().over(run_key)
-        & ~pl.col("_editor").any().over(run_key)
-    )
-    # Window expressions are not nested: each column is made in its own pass.
-    return (
-        number_runs(frame.lazy())
+    prepared = (
+        number_runs(candidates.lazy())
         .with_columns(
-            strong_first.alias("_strong"), (pl.col("source") == "editor").alias("_editor")
+            (pl.col("_run") > 1)
+            .and_(pl.len().over(run_key) == 1)
+            .and_(pl.col("source") != "editor")
+            .alias("_lone"),
+            (pl.col("confidence") >= settings.shift_confidence).alias("_confident"),
+            pl.col("stance").shift(1).over(GROUP).alias("_prev_stance"),
+            pl.col("doc").shift(1).over(GROUP).alias("_prev_doc"),
+            pl.col("day").shift(1).over(GROUP).alias("_prev_day"),
         )
-        .with_columns(pl.when(weak).then(pl.col("_run")).alias("_weak_run"))
-        .with_columns(pl.col("_weak_run").min().over(GROUP).alias("_first_weak"))
+        .with_row_index("_at")
+        .filter(pl.col("_lone"))
         .select(
+            "_at",
             "_row",
-            *GROUP,
             "stance",
-            "confidence",
-            "source",
             "doc",
             "day",
-            (pl.col("_run") == pl.col("_first_weak")).fill_null(False).alias("_drop"),
-            pl.col("_first_weak").is_null().alias("_settled"),
+            "_confident",
+            "_prev_stance",
+            "_prev_doc",
+            "_prev_day",
         )
         .collect()
     )
+    dropped: list[int] = []
+    last_dropped = -2
+    held: tuple[object, object, object] = (None, None, None)
+    for at, row, stance, doc, day, confident, *previous in prepared.iter_rows():
+        # The row just before was kept unless it was the lone statement set aside last;
+        # a lone statement is never a pair's first row, so the row before is its pair's.
+        if at != last_dropped + 1:
+            held = (previous[0], previous[1], previous[2])
+        if stance == held[0] or (confident and (doc != held[1] or day != held[2])):
+            continue
+        dropped.append(row)
+        last_dropped = at
+    return pl.Series("_row", dropped, dtype=pl.UInt32)
 
 
 def observation_status(observations: pl.DataFrame, settings: SeriesSettings) -> pl.DataFrame:
@@ -104,18 +116,12 @@ def observation_status(observations: pl.DataFrame, settings: SeriesSettings) -> 
     )
     keep = live.select(confident.alias("_keep")).to_series()
     low_rows = live.filter(~keep).get_column("_row")
-    # Read as an editor would, left to right: the earliest change that nothing
-    # corroborates is set aside, and what follows it is judged again against the stance
-    # still held. Pairs with nothing left to set aside drop out of the loop.
-    pending = live.filter(keep).select(
+    # Read as an editor would, left to right: a change that nothing corroborates is set
+    # aside, and what follows it is judged against the stance still held.
+    candidates = live.filter(keep).select(
         "_row", *GROUP, "stance", "confidence", "source", "doc", "day"
     )
-    unconfirmed: list[pl.Series] = []
-    while pending.height:
-        judged = _first_uncorroborated(pending, settings)
-        unconfirmed.append(judged.filter(pl.col("_drop")).get_column("_row"))
-        pending = judged.filter(~pl.col("_settled") & ~pl.col("_drop")).drop("_drop", "_settled")
-    dropped = pl.concat(unconfirmed) if unconfirmed else pl.Series("_row", [], pl.UInt32)
+    dropped = _unconfirmed_rows(candidates, settings)
     status = (
         pl.when(pl.col("superseded"))
         .then(pl.lit(SUPERSEDED))

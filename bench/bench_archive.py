@@ -1,10 +1,16 @@
-"""End-to-end scale benchmark: `tracker run` over synthetic archives of 10^3 and 10^4 pages.
+"""End-to-end scale benchmark: `tracker run` over synthetic archives of 10^3 and 10^4
+pages, with the local engine and the Ray engine, on this machine, in one run.
 
-Each size runs in a fresh child process so that peak memory (ru_maxrss) is its own.
-Reports wall time, statements per second and peak RSS, then a cached re-run of the same
-archive (every page reused), and the growth factor between sizes.
+Both engines get the same CPUs: the local engine is one process (torch uses every
+core), the Ray engine a local Ray with `--cpus` CPUs and as many one-CPU workers. Each
+(size, engine) runs in a fresh child process; peak memory is sampled over the child's
+whole process tree (the Ray engine's raylet, object store and workers included), as
+the sum of resident set sizes (shared pages counted in each process). Then a re-run on
+the same data directory (every page reused). Writes a markdown table to stdout and the
+figures as JSON (--json) for bench/run_all.py, which writes docs/benchmarks.md.
 
-usage: python bench/bench_archive.py [--sizes 1000 10000] [--work DIR]
+usage: python bench/bench_archive.py [--sizes 1000 10000] [--engines local ray]
+                                     [--cpus 2] [--work DIR] [--json FILE]
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -23,37 +30,90 @@ sys.path.insert(0, str(REPO / "bench"))
 from synthetic_archive import write_archive  # noqa: E402
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from tracker.config import read_positions, DEFAULT_POSITIONS
 from tracker.classify import load_classifier
 from tracker.pipeline import run_pipeline
-pages, out = Path(sys.argv[1]), Path(sys.argv[2])
+pages, out, engine_name, cpus = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+engine = None
+if engine_name == "ray":
+    import ray
+    from tracker.engine_ray import RayEngine, RaySettings
+    ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False)
+    engine = RayEngine(RaySettings(workers=cpus, worker_cpus=1))
 classifier = load_classifier()
 start = time.perf_counter()
-summary = run_pipeline([pages], out, read_positions(DEFAULT_POSITIONS), classifier=classifier)
+summary = run_pipeline([pages], out, read_positions(DEFAULT_POSITIONS), classifier=classifier,
+                       engine=engine)
 seconds = time.perf_counter() - start
-peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "peak_mib": peak_mib, "posts": summary.posts,
+print(json.dumps({"seconds": seconds, "posts": summary.posts, "pages": summary.pages,
                   "statements": summary.statements, "positions": summary.positions,
-                  "reused": summary.reused_pages}))
+                  "reused": summary.reused_pages,
+                  "passes": getattr(engine, "timings", {})}))
 """
 
 
-def run_child(pages: Path, out: Path) -> dict[str, float]:
-    result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(pages), str(out)],
-        check=True,
-        capture_output=True,
+def _tree_rss_kib(root: int) -> int:
+    """Resident memory of `root` and its descendants (Linux /proc), in KiB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[int(entry.name)] = int(line.split()[1])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def run_child(pages: Path, out: Path, engine: str, cpus: int) -> dict[str, object]:
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(pages), str(out), engine, str(cpus)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         text=True,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kib(child.pid))
+            done.wait(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, _ = child.communicate()
+    done.set()
+    sampler.join()
+    if child.returncode != 0:
+        raise SystemExit(f"{engine} run over {pages} failed with status {child.returncode}")
+    result: dict[str, object] = json.loads(stdout.strip().splitlines()[-1])
+    result["peak_mib"] = peak / 1024
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--engines", nargs="+", default=["local", "ray"])
+    parser.add_argument("--cpus", type=int, default=2, help="CPUs given to the Ray engine")
     parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     rows = []
@@ -62,30 +122,48 @@ def main() -> None:
         start = time.perf_counter()
         write_archive(pages, size)
         print(f"wrote {size} pages in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        out = work / f"data_{size}"
-        cold = run_child(pages, out)
-        warm = run_child(pages, out)
-        rows.append((size, cold, warm))
-        print(f"{size} pages: {json.dumps(cold)} / re-run {json.dumps(warm)}", file=sys.stderr)
+        for engine in args.engines:
+            out = work / f"data_{size}_{engine}"
+            cold = run_child(pages, out, engine, args.cpus)
+            warm = run_child(pages, out, engine, args.cpus)
+            rows.append({"size": size, "engine": engine, "cold": cold, "warm": warm})
+            print(f"{size} pages, {engine}: {json.dumps(cold)}", file=sys.stderr)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(
+            json.dumps({"cpus": args.cpus, "rows": rows}, indent=1) + "\n", encoding="utf-8"
+        )
+    print(markdown(rows))
 
-    print(
-        "| pages | posts | statements | positions | run (s) | statements/s | peak RSS (MiB) "
-        "| re-run (s) |"
-    )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for size, cold, warm in rows:
-        rate = cold["statements"] / cold["seconds"] if cold["seconds"] else 0.0
-        print(
-            f"| {size} | {cold['posts']:.0f} | {cold['statements']:.0f} | {cold['positions']:.0f} "
-            f"| {cold['seconds']:.1f} | {rate:.0f} | {cold['peak_mib']:.0f} "
-            f"| {warm['seconds']:.1f} |"
+
+def markdown(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| pages | engine | posts | statements | positions | run (s) | statements/s "
+        "| peak RSS, process tree (MiB) | re-run (s) |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        cold, warm = row["cold"], row["warm"]
+        assert isinstance(cold, dict) and isinstance(warm, dict)
+        rate = cold["statements"] / cold["seconds"]
+        lines.append(
+            f"| {row['size']:,} | {row['engine']} | {cold['posts']:,} | {cold['statements']:,} "
+            f"| {cold['positions']:,} | {cold['seconds']:.1f} | {rate:,.0f} "
+            f"| {cold['peak_mib']:,.0f} | {warm['seconds']:.1f} |"
         )
-    if len(rows) >= 2:
-        (small, a, _), (large, b, _) = rows[0], rows[-1]
-        print(
-            f"\ngrowth {small} -> {large} pages ({large / small:.0f}x): time x"
-            f"{b['seconds'] / a['seconds']:.1f}, peak memory x{b['peak_mib'] / a['peak_mib']:.1f}"
-        )
+    by_key = {(row["size"], row["engine"]): row["cold"] for row in rows}
+    ratios = []
+    for size in sorted({row["size"] for row in rows}):  # type: ignore[type-var]
+        local, ray = by_key.get((size, "local")), by_key.get((size, "ray"))
+        if isinstance(local, dict) and isinstance(ray, dict):
+            ratios.append(
+                f"| {size:,} | {ray['seconds'] / local['seconds']:.2f} "
+                f"| {ray['peak_mib'] / local['peak_mib']:.2f} |"
+            )
+    if ratios:
+        lines += ["", "| pages | time, ray / local | peak memory, ray / local |"]
+        lines += ["| ---: | ---: | ---: |", *ratios]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

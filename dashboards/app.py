@@ -43,7 +43,10 @@ POSITIONS_PATH = Path(os.environ.get("TRACKER_POSITIONS", str(DEFAULT_POSITIONS)
 st.set_page_config(page_title="Stance tracker", layout="wide")
 
 
-@st.cache_data(show_spinner="Loading the data directory...")
+# cache_resource, not cache_data: the frames are shared as they are (polars frames are
+# never changed in place), where cache_data would unpickle a copy of every row on each
+# rerun (bench/bench_dashboard.py). A new run or a review changes `version`.
+@st.cache_resource(show_spinner="Loading the data directory...", max_entries=2)
 def load(data_dir: str, version: object) -> DashboardData:
     return load_dashboard_data(Path(data_dir))
 

@@ -68,6 +68,10 @@ def _tables(out: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in TABLES}
 
 
+# Read once: every run of this module sees the same positions file.
+CONFIG = read_positions(DEMO_POSITIONS)
+
+
 def _run(out: Path, engine: RayEngine | None) -> None:
     from tracker.classify import load_classifier
 
@@ -76,7 +80,7 @@ def _run(out: Path, engine: RayEngine | None) -> None:
     run_pipeline(
         [DEMO_PAGES],
         out,
-        read_positions(DEMO_POSITIONS),
+        CONFIG,
         classifier=load_classifier(),
         batch_pages=BATCH_PAGES,
         engine=engine,

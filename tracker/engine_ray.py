@@ -46,6 +46,7 @@ import os
 import pickle
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -240,6 +241,9 @@ class RayEngine:
 
     def __init__(self, settings: RaySettings | None = None) -> None:
         self.settings = settings or RaySettings()
+        # Wall seconds of the last run's passes (parse, plan, encode, write) and its
+        # counts (texts_encoded, groups): what bench/bench_archive.py projects from.
+        self.timings: dict[str, float] = {}
 
     def __call__(self, job: PageJob, progress: Callable[[str], None] | None) -> None:
         check_data_dir(job.out)
@@ -295,6 +299,15 @@ class RayEngine:
         batches = job.batches()
         heads = [ray.put(model.heads)]
 
+        self.timings = {}
+        mark = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal mark
+            now = time.perf_counter()
+            self.timings[name] = now - mark
+            mark = now
+
         # Pass 1: parse and attribute, one page batch per task.
         work = [
             {
@@ -317,11 +330,16 @@ class RayEngine:
             pages[index], statements[index] = row["pages"], row["statements"]
             step(len(batches[index]))
 
+        lap("parse")
+
         # Pass 2: the local engine's encoder groups, in its order, then encoded.
         planner = _PlanningModel(model)
         for index in range(len(batches)):
             planner.classify(pickle.loads(statements[index]), job.config)
         groups = planner.groups
+        self.timings["groups"] = len(groups)
+        self.timings["texts_encoded"] = sum(len(texts) for _, texts in groups)
+        lap("plan")
         worker_settings = model.settings
         if settings.worker_gpus > 0 and worker_settings.device == "cpu":
             worker_settings = replace(worker_settings, device="cuda")
@@ -346,6 +364,7 @@ class RayEngine:
                 model.cache.dirty = True
                 step(len(texts))
             model.cache.save()  # the local engine's cache file: later runs reuse it
+        lap("encode")
 
         # Pass 3: classify from the embeddings and write the partitions.
         keys = list(model.cache.vectors)
@@ -377,3 +396,4 @@ class RayEngine:
         step = counter(progress, len(job.todo), "new pages")
         for row in written.iter_rows():
             step(int(row["pages"]))
+        lap("write")

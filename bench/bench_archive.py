@@ -6,11 +6,17 @@ core), the Ray engine a local Ray with `--cpus` CPUs and as many one-CPU workers
 (size, engine) runs in a fresh child process; peak memory is sampled over the child's
 whole process tree (the Ray engine's raylet, object store and workers included), as
 the sum of resident set sizes (shared pages counted in each process). Then a re-run on
-the same data directory (every page reused). Writes a markdown table to stdout and the
+the same data directory (every page reused).
+
+The template archive repeats its statements, as a real archive repeats some: the
+embedding cache hits often, and parsing dominates. `--unique-pages` pages more are run
+in which every claim is new text, so the encoders' cold cost per statement is measured
+too (bench/projection.py projects from both). Writes a markdown table to stdout and the
 figures as JSON (--json) for bench/run_all.py, which writes docs/benchmarks.md.
 
-usage: python bench/bench_archive.py [--sizes 1000 10000] [--engines local ray]
-                                     [--cpus 2] [--work DIR] [--json FILE]
+usage: python bench/bench_archive.py [--sizes 1000 10000] [--unique-pages 100]
+                                     [--engines local ray] [--cpus 2] [--work DIR]
+                                     [--json FILE]
 """
 
 from __future__ import annotations
@@ -110,6 +116,7 @@ def run_child(pages: Path, out: Path, engine: str, cpus: int) -> dict[str, objec
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--unique-pages", type=int, default=100, help="0: none")
     parser.add_argument("--engines", nargs="+", default=["local", "ray"])
     parser.add_argument("--cpus", type=int, default=2, help="CPUs given to the Ray engine")
     parser.add_argument("--work", type=Path, default=None)
@@ -117,17 +124,22 @@ def main() -> None:
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     rows = []
-    for size in args.sizes:
-        pages = work / f"pages_{size}"
+    archives = [(size, False) for size in args.sizes]
+    if args.unique_pages:
+        archives.append((args.unique_pages, True))
+    for size, unique in archives:
+        name = f"{size}{'_unique' if unique else ''}"
+        pages = work / f"pages_{name}"
         start = time.perf_counter()
-        write_archive(pages, size)
-        print(f"wrote {size} pages in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        write_archive(pages, size, unique=unique)
+        print(f"wrote {name} pages in {time.perf_counter() - start:.1f} s", file=sys.stderr)
         for engine in args.engines:
-            out = work / f"data_{size}_{engine}"
+            out = work / f"data_{name}_{engine}"
             cold = run_child(pages, out, engine, args.cpus)
             warm = run_child(pages, out, engine, args.cpus)
-            rows.append({"size": size, "engine": engine, "cold": cold, "warm": warm})
-            print(f"{size} pages, {engine}: {json.dumps(cold)}", file=sys.stderr)
+            row = {"size": size, "unique": unique, "engine": engine, "cold": cold, "warm": warm}
+            rows.append(row)
+            print(f"{name} pages, {engine}: {json.dumps(cold)}", file=sys.stderr)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
@@ -138,31 +150,33 @@ def main() -> None:
 
 def markdown(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| pages | engine | posts | statements | positions | run (s) | statements/s "
+        "| pages | text | engine | posts | statements | positions | run (s) | statements/s "
         "| peak RSS, process tree (MiB) | re-run (s) |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         cold, warm = row["cold"], row["warm"]
         assert isinstance(cold, dict) and isinstance(warm, dict)
         rate = cold["statements"] / cold["seconds"]
         lines.append(
-            f"| {row['size']:,} | {row['engine']} | {cold['posts']:,} | {cold['statements']:,} "
+            f"| {row['size']:,} | {'all new' if row['unique'] else 'templates'} "
+            f"| {row['engine']} | {cold['posts']:,} | {cold['statements']:,} "
             f"| {cold['positions']:,} | {cold['seconds']:.1f} | {rate:,.0f} "
             f"| {cold['peak_mib']:,.0f} | {warm['seconds']:.1f} |"
         )
-    by_key = {(row["size"], row["engine"]): row["cold"] for row in rows}
+    by_key = {(row["size"], row["unique"], row["engine"]): row["cold"] for row in rows}
     ratios = []
-    for size in sorted({row["size"] for row in rows}):  # type: ignore[type-var]
-        local, ray = by_key.get((size, "local")), by_key.get((size, "ray"))
+    for size, unique in dict.fromkeys((row["size"], row["unique"]) for row in rows):
+        local, ray = by_key.get((size, unique, "local")), by_key.get((size, unique, "ray"))
         if isinstance(local, dict) and isinstance(ray, dict):
             ratios.append(
-                f"| {size:,} | {ray['seconds'] / local['seconds']:.2f} "
+                f"| {size:,} | {'all new' if unique else 'templates'} "
+                f"| {ray['seconds'] / local['seconds']:.2f} "
                 f"| {ray['peak_mib'] / local['peak_mib']:.2f} |"
             )
     if ratios:
-        lines += ["", "| pages | time, ray / local | peak memory, ray / local |"]
-        lines += ["| ---: | ---: | ---: |", *ratios]
+        lines += ["", "| pages | text | time, ray / local | peak memory, ray / local |"]
+        lines += ["| ---: | --- | ---: | ---: |", *ratios]
     return "\n".join(lines)
 
 

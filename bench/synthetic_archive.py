@@ -47,11 +47,15 @@ def _actors() -> list[tuple[str, str]]:
     return [(a["name"], a["name"].split()[-1]) for a in data["actors"]]
 
 
-def _post(rng: random.Random, actors: list[tuple[str, str]]) -> tuple[str, list[str]]:
+def _post(
+    rng: random.Random, actors: list[tuple[str, str]], serial: str = ""
+) -> tuple[str, list[str]]:
     if rng.random() < 0.4:
         return "Update from the region", [rng.choice(FILLER), rng.choice(FILLER)]
     name, surname = rng.choice(actors)
     (issue, _stance), claim = rng.choice(list(CLAIMS.items()))
+    if serial:  # every statement new to the embedding cache: the encoder's cold cost
+        claim = f"{claim} ({serial})"
     headline = f"{surname} speaks on {issue.replace('_', ' ')}"
     paragraphs = [
         f'"{claim[0].upper()}{claim[1:]}," {name} {rng.choice(VERBS)}.',
@@ -61,12 +65,19 @@ def _post(rng: random.Random, actors: list[tuple[str, str]]) -> tuple[str, list[
     return headline, paragraphs
 
 
-def write_page(path: Path, day: date, rng: random.Random, actors: list[tuple[str, str]]) -> None:
+def write_page(
+    path: Path,
+    day: date,
+    rng: random.Random,
+    actors: list[tuple[str, str]],
+    unique: bool = False,
+) -> None:
     moment = datetime(day.year, day.month, day.day, 18, 0)
     lines: list[str] = []
     independent = rng.random() < 0.5
-    for _ in range(rng.randint(15, 25)):
-        headline, paragraphs = _post(rng, actors)
+    for number in range(rng.randint(15, 25)):
+        serial = f"file {path.stem}, item {number}" if unique else ""
+        headline, paragraphs = _post(rng, actors, serial)
         lines.append(headline)
         if independent:
             lines.append(f"{moment:%A} {moment.day} {moment:%B %Y %H:%M} , Staff reporter")
@@ -77,7 +88,8 @@ def write_page(path: Path, day: date, rng: random.Random, actors: list[tuple[str
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def write_archive(folder: Path, pages: int, seed: int = 7) -> list[Path]:
+def write_archive(folder: Path, pages: int, seed: int = 7, unique: bool = False) -> list[Path]:
+    """`pages` pages into `folder`; with `unique`, no two statements are the same."""
     rng = random.Random(seed)
     actors = _actors()
     folder.mkdir(parents=True, exist_ok=True)
@@ -86,7 +98,7 @@ def write_archive(folder: Path, pages: int, seed: int = 7) -> list[Path]:
     written = []
     for index, day in enumerate(days):
         path = folder / f"synthetic_{index:05d}.txt"
-        write_page(path, day, rng, actors)
+        write_page(path, day, rng, actors, unique)
         written.append(path)
     return written
 

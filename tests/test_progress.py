@@ -114,3 +114,28 @@ def test_run_off_a_terminal_logs_one_line_per_batch(tmp_path: Path) -> None:
         "processed 1/2 new pages",
         "processed 2/2 new pages",
     ]
+
+
+def test_a_reporting_block_lends_its_progress_to_loops_below_the_command() -> None:
+    from tracker.progress import ambient_counter, reporting
+
+    lines: list[str] = []
+    with reporting(lines.append):
+        step = ambient_counter(3, "fine-tuning batches")
+        step(1)
+    ambient_counter(3, "fine-tuning batches")(1)  # outside the block: reported nowhere
+    assert lines == ["processed 1/3 fine-tuning batches"]
+
+
+@pytest.mark.slow
+def test_fine_tuning_reports_each_batch() -> None:
+    from tracker.classify.embed import SentenceEncoder
+    from tracker.classify.finetune import FinetuneSettings, finetune
+    from tracker.progress import reporting
+
+    texts = ["we will send troops", "no troops from us", "troops are an option", "not now"]
+    settings = FinetuneSettings(top_layers=1, epochs=2, batch_size=2, soup=1)
+    lines: list[str] = []
+    with reporting(lines.append):
+        finetune(SentenceEncoder(), texts, {"troops": [0, 1, 0, 1]}, settings=settings)
+    assert lines == [f"processed {n}/4 fine-tuning batches" for n in range(1, 5)]

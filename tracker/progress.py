@@ -10,10 +10,12 @@ libraries print themselves (transformers' "Loading weights" bars, hub progress b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any, TextIO
 
 Notes = Callable[[str], None]
@@ -127,3 +129,25 @@ def counter(progress: Notes | None, total: int, what: str) -> Step:
         progress(f"processed {done}/{total} {what}")
 
     return step
+
+
+# The progress callback of the command running now, for library loops deep below the
+# command (fine-tuning) that take no callback argument.
+_AMBIENT: ContextVar[Notes | None] = ContextVar("tracker_progress", default=None)
+
+
+@contextlib.contextmanager
+def reporting(progress: Notes | None) -> Iterator[None]:
+    """Make `progress` what ambient_counter reports through, for the block."""
+    token = _AMBIENT.set(progress)
+    try:
+        yield
+    finally:
+        _AMBIENT.reset(token)
+        if isinstance(progress, RunProgress):
+            progress.close()
+
+
+def ambient_counter(total: int, what: str) -> Step:
+    """counter() through the progress of the `reporting` block around the caller."""
+    return counter(_AMBIENT.get(), total, what)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tracker.classify.embed import SentenceEncoder, mean_pool
+from tracker.progress import ambient_counter
 
 if TYPE_CHECKING:
     import torch
@@ -169,6 +170,8 @@ def _train(
         weight_decay=0.01,
     )
     model.train()
+    batches = settings.epochs * -(-len(texts) // settings.batch_size)
+    step = ambient_counter(batches, "fine-tuning batches")  # tracker train's progress
     for _ in range(settings.epochs):
         order = rng.permutation(len(texts))
         for start in range(0, len(order), settings.batch_size):
@@ -193,6 +196,7 @@ def _train(
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
+            step(1)
     model.eval()
     for param in model.parameters():
         param.requires_grad_(False)

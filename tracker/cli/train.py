@@ -54,6 +54,7 @@ from tracker.project import MODEL_FILE, project_model
     help="Weight of each curated quote and wrong mark against one written example "
     "(0 ignores the editor's corrections).",
 )
+@click.option("--quiet", is_flag=True, help="Print only the closing line (no progress).")
 @reports_errors
 def command(
     positions_path: Path,
@@ -64,6 +65,7 @@ def command(
     tune: bool,
     base_path: Path | None,
     editor_weight: float,
+    quiet: bool,
 ) -> None:
     """Train the stance classifier on the written training data plus the editor's
     corrections in positions.yaml (curated positions with a quote, wrong marks with their
@@ -74,15 +76,18 @@ def command(
     from tracker.classify.finetune import FinetuneSettings
     from tracker.classify.model import DEFAULT_ARTIFACT
     from tracker.classify.training import editor_examples, refit_heads
+    from tracker.progress import reporting, run_progress
 
     config = read_positions(positions_path)
     text = training_path.read_text(encoding="utf-8") if training_path else None
     if from_scratch:
         tuning = FinetuneSettings() if tune else None
-        heads = train_classifier(
-            config, seed=seed, training_text=text, tuning=tuning, editor_weight=editor_weight
-        )
+        with reporting(run_progress(quiet)):  # a bar over the fine-tuning batches
+            heads = train_classifier(
+                config, seed=seed, training_text=text, tuning=tuning, editor_weight=editor_weight
+            )
     else:
+        run_progress(quiet)  # under --quiet: no bars from the libraries either
         base = StanceModel(read_artifact(base_path or DEFAULT_ARTIFACT))
         heads = refit_heads(
             base.heads,

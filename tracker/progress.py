@@ -58,6 +58,14 @@ def _duration(seconds: float) -> str:
     return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
 
 
+def _unit(what: str) -> str:
+    """The thing counted, for the bar's rate: "new pages" -> "page"."""
+    for word in what.split():
+        if word in {"pages", "texts", "batches", "statements"}:
+            return word.removesuffix("es") if word == "batches" else word.removesuffix("s")
+    return "item"
+
+
 class RunProgress:
     """A run's progress callback: notes as lines, counts as a bar or as log lines."""
 
@@ -85,7 +93,9 @@ class RunProgress:
         if self.terminal:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, desc=what, unit="", file=self.stream, dynamic_ncols=True)
+            self._bar = tqdm(
+                total=total, desc=what, unit=_unit(what), file=self.stream, dynamic_ncols=True
+            )
             return self._bar.update
         start = self.clock()
         done = 0

@@ -48,7 +48,7 @@ def _writer(path: str, first_day: int, count: int) -> None:
 
 
 def test_two_writers_at_once_keep_every_entry(positions: Path) -> None:
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     writers = [
         context.Process(target=_writer, args=(str(positions), first, 12)) for first in (1, 13)
     ]

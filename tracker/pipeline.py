@@ -223,10 +223,11 @@ def _combine(out: Path, keys: list[str], into: Path) -> dict[str, pl.LazyFrame]:
     combined: dict[str, pl.LazyFrame] = {}
     for name, schema in STAGES.items():
         files = [out / "pages" / key / f"{name}.parquet" for key in keys]
-        frame = pl.scan_parquet(files) if files else pl.LazyFrame(schema=schema)
+        # glob=False: a data directory may be named like a pattern ("[x", "a*").
+        frame = pl.scan_parquet(files, glob=False) if files else pl.LazyFrame(schema=schema)
         check_frame(frame, schema, name)
         atomic_sink(frame, into / f"{name}.parquet")
-        combined[name] = pl.scan_parquet(into / f"{name}.parquet")
+        combined[name] = pl.scan_parquet(into / f"{name}.parquet", glob=False)
     return combined
 
 
@@ -244,7 +245,7 @@ def _seen_pages(out: Path) -> pl.DataFrame:
     path = generation_dir(out) / "pages.parquet"
     if not path.is_file():
         return pl.DataFrame(schema=MANIFEST_SCHEMA)
-    seen = pl.read_parquet(path)
+    seen = pl.read_parquet(path, glob=False)
     for column in ("fingerprint", "content"):
         if column not in seen.columns:
             seen = seen.with_columns(pl.lit(None, pl.String()).alias(column))

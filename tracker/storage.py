@@ -208,7 +208,7 @@ def read_stage(
             f"{Path(data_dir) / f'{name}.parquet'} not found: "
             f"run `tracker run PAGES --out {data_dir}` to build it"
         )
-    frame = pl.scan_parquet(path)
+    frame = pl.scan_parquet(path, glob=False)  # a folder may be named "[x"
     check_frame(frame, schema, stage)
     return frame
 

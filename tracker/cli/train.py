@@ -55,6 +55,12 @@ from tracker.project import MODEL_FILE, project_model
     "(0 ignores the editor's corrections).",
 )
 @click.option("--quiet", is_flag=True, help="Print only the closing line (no progress).")
+@click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Embedding cache (.npz) to reuse between trainings: only new statements are encoded.",
+)
 @reports_errors
 def command(
     positions_path: Path,
@@ -66,12 +72,13 @@ def command(
     base_path: Path | None,
     editor_weight: float,
     quiet: bool,
+    cache_path: Path | None,
 ) -> None:
     """Train the stance classifier on the written training data plus the editor's
     corrections in positions.yaml (curated positions with a quote, wrong marks with their
     evidence), and write the artifact into the project. The same inputs and seed give
     the same artifact."""
-    from tracker.classify import StanceModel, train_classifier
+    from tracker.classify import ClassifierSettings, StanceModel, train_classifier
     from tracker.classify.artifact import read_artifact, write_artifact
     from tracker.classify.finetune import FinetuneSettings
     from tracker.classify.model import DEFAULT_ARTIFACT
@@ -84,11 +91,18 @@ def command(
         tuning = FinetuneSettings() if tune else None
         with reporting(run_progress(quiet)):  # a bar over the fine-tuning batches
             heads = train_classifier(
-                config, seed=seed, training_text=text, tuning=tuning, editor_weight=editor_weight
+                config,
+                seed=seed,
+                training_text=text,
+                tuning=tuning,
+                editor_weight=editor_weight,
+                cache_path=cache_path,
             )
     else:
         run_progress(quiet)  # under --quiet: no bars from the libraries either
-        base = StanceModel(read_artifact(base_path or DEFAULT_ARTIFACT))
+        base = StanceModel(
+            read_artifact(base_path or DEFAULT_ARTIFACT), ClassifierSettings(cache_path=cache_path)
+        )
         heads = refit_heads(
             base.heads,
             config,
@@ -97,6 +111,7 @@ def command(
             training_text=text,
             editor_weight=editor_weight,
         )
+        base.cache.save()
     target = write_artifact(heads, out or project_model(positions_path))
     corrections = len(editor_examples(config)) if editor_weight > 0 else 0
     click.echo(

@@ -184,12 +184,20 @@ def app_steps(folder: Path, rows: list[tuple[str, float]]) -> None:
 
     timed("app: first load (data + first page)", rows, lambda: (app.run(), check()))
     timed("app: rerun, nothing changed", rows, lambda: (app.run(), check()))
-    pages = list(app.sidebar.radio[0].options)
-    for page in pages[1:] + pages[:1]:
+    # One module per page (st.navigation): dashboards/<file>.
+    pages = {
+        "Issue timeline": "timeline.py",
+        "Actor profile": "profile.py",
+        "Shift log": "shifts.py",
+        "Evidence explorer": "evidence.py",
+        "Review": "review.py",
+        "Overview": "overview.py",
+    }
+    for page, file in pages.items():
         timed(
             f"app: first draw of {page}",
             rows,
-            lambda page=page: (app.sidebar.radio[0].set_value(page).run(), check()),
+            lambda file=file: (app.switch_page(file).run(), check()),
         )
         if page == "Evidence explorer" and app.text_input:
             timed(

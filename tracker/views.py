@@ -1,6 +1,7 @@
 """The queries behind the dashboard: plain functions over polars frames, tested alone.
 
-The dashboard (dashboards/app.py) only loads through here and draws.
+The dashboard (dashboards/) only loads through here and draws; its tables in reader
+language come from tracker/tables.py, re-exported here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,43 @@ from tracker.errors import TrackerError
 from tracker.schemas import POSITIONS, POSTS, STATEMENTS
 from tracker.series import Series, load_series
 from tracker.storage import generation_dir, read_stage
+from tracker.tables import (
+    evidence_table,
+    latest_matrix,
+    most_quoted,
+    page_sources,
+    pages_of,
+    safe_link,
+    shift_log,
+    shift_table,
+    statements_table,
+    summary_table,
+)
+
+__all__ = [
+    "DashboardData",
+    "EvidenceFilter",
+    "UnknownPositionError",
+    "check_position_id",
+    "count_evidence",
+    "data_version",
+    "evidence_table",
+    "filter_evidence",
+    "filter_statements",
+    "highlighted_body",
+    "latest_matrix",
+    "load_dashboard_data",
+    "markdown_literal",
+    "most_quoted",
+    "page_sources",
+    "pages_of",
+    "post_of",
+    "safe_link",
+    "shift_log",
+    "shift_table",
+    "statements_table",
+    "summary_table",
+]
 
 DATA_FILES = ("posts", "statements", "positions", "observations", "series", "shifts", "summary")
 
@@ -166,55 +204,3 @@ def highlighted_body(body: str, start: int, end: int) -> str:
 def post_of(posts: pl.DataFrame, post_id: str) -> dict[str, object] | None:
     rows = posts.filter(pl.col("post_id") == post_id)
     return rows.row(0, named=True) if rows.height else None
-
-
-def shift_log(
-    series: Series, actor: str | None = None, issue: str | None = None, limit: int = 1000
-) -> pl.DataFrame:
-    """Shifts newest first, with the evidence before and after each."""
-    frame = series.shifts.lazy()
-    if actor:
-        frame = frame.filter(pl.col("actor") == actor)
-    if issue:
-        frame = frame.filter(pl.col("issue") == issue)
-    return (
-        frame.sort("to_time", descending=True)
-        .select(
-            pl.col("to_time").dt.strftime("%Y-%m-%d %H:%M").alias("when"),
-            "actor",
-            "issue",
-            "from_stance",
-            "to_stance",
-            "size",
-            "is_reversal",
-            "from_evidence",
-            "to_evidence",
-            "from_doc",
-            "to_doc",
-            pl.col("from_time").dt.strftime("%Y-%m-%d %H:%M").alias("from_when"),
-            "from_confidence",
-            "to_confidence",
-            "from_position_id",
-            "to_position_id",
-        )
-        .head(limit)
-        .collect()
-    )
-
-
-def latest_matrix(series: Series) -> pl.DataFrame:
-    """Actor rows x issue columns: 'stance (n, YYYY-MM-DD)' in each cell."""
-    summary = series.summary
-    if summary.is_empty():
-        return pl.DataFrame({"actor": []}, schema={"actor": pl.String()})
-    cells = summary.select(
-        "actor",
-        "issue",
-        pl.format(
-            "{} ({}, {})",
-            "latest_stance",
-            "n_observations",
-            pl.col("last_seen").dt.strftime("%Y-%m-%d"),
-        ).alias("cell"),
-    )
-    return cells.pivot(on="issue", index="actor", values="cell").sort("actor")

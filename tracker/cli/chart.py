@@ -34,6 +34,15 @@ def _day(value: str | None) -> date | None:
     required=True,
     help="Output file: .png, .svg or .html (standalone, works offline).",
 )
+@click.option("--title", default="", help="Title (default: '<issue>: who stands where').")
+@click.option("--subtitle", default="", help="Description under the title (default: the question).")
+@click.option("--note", default="", help="A note under the chart.")
+@click.option(
+    "--source",
+    default="",
+    help="Source line (default: the outlets, from page URLs or layouts, and the period).",
+)
+@click.option("--byline", default="", help="Byline, e.g. 'Chart: A. Editor'.")
 @reports_errors
 def command(
     issue: str,
@@ -43,10 +52,18 @@ def command(
     end: str | None,
     positions_path: Path,
     out: Path,
+    title: str,
+    subtitle: str,
+    note: str,
+    source: str,
+    byline: str,
 ) -> None:
-    """Draw the issue timeline chart, the same as the dashboard's, into OUT."""
-    from tracker.export import issue_timeline_chart, save_chart
+    """Draw the issue timeline chart, the same as the dashboard's, into OUT, with its
+    title, description, key, note, source line and byline (640 px wide; PNG at twice
+    that, with the text in its metadata too)."""
+    from tracker.export import Furniture, issue_timeline_chart, save_chart
     from tracker.series import load_series
+    from tracker.tables import page_sources
 
     chosen = [a.strip() for a in actors.split(",") if a.strip()] if actors else None
     series, config = load_series(data_dir), read_positions(positions_path)
@@ -60,6 +77,10 @@ def command(
         actors=chosen,
         start=_day(start),
         end=_day(end),
+        furniture=Furniture(
+            title=title, subtitle=subtitle, note=note, source=source, byline=byline
+        ),
+        pages=page_sources(data_dir),
     )
     save_chart(chart, out)
     click.echo(f"{out} written")

@@ -60,6 +60,9 @@ def command(data_dir: Path, positions_path: Path, port: int, host: str) -> None:
         str(port),
         "--browser.gatherUsageStats",
         "false",
+        # Viewers, not developers: no "Deploy" button, no developer menu.
+        "--client.toolbarMode",
+        "viewer",
     ]
     run_server(args, env)
 

@@ -242,11 +242,20 @@ def test_series_and_shifts_commands(tmp_path: Path) -> None:
     result = runner.invoke(main, ["shifts", str(tmp_path)])
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        "when (UTC)        actor      issue             from -> to         size  "
+        "when (UTC)        actor      issue             from -> to         grade      size  "
         "evidence (after; before)",
-        "2025-03-05 10:00  anna_berg  troops_on_ground  oppose -> support  +2.0  "
+        "2025-03-05 10:00  anna_berg  troops_on_ground  oppose -> support  full flop  +2.0  "
         '"quote 1"; was "quote 0"',
         "1 shifts, 0 reversals",
+    ]
+    detailed = runner.invoke(main, ["shifts", str(tmp_path), "--long"]).output.splitlines()
+    assert detailed[:5] == [
+        "2025-03-05 10:00 UTC  anna_berg on troops_on_ground: oppose -> support (full flop)",
+        "  why it counts: One statement at confidence 0.9, from another page or day than the "
+        "last statement before it.",
+        "  before (2025-03-01 10:00 UTC, page.txt): quote 0",
+        "  after (2025-03-05 10:00 UTC, page.txt): quote 1",
+        "",
     ]
 
 

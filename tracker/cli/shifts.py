@@ -17,6 +17,7 @@ HEADER = {
     "actor": "actor",
     "issue": "issue",
     "change": "from -> to",
+    "grade": "grade",
     "size": "size",
     "evidence": "evidence (after; before)",
 }
@@ -51,6 +52,7 @@ def shift_table(shifts: pl.LazyFrame, width: int) -> pl.DataFrame:
                 .then(pl.lit(" [editor]"))
                 .otherwise(pl.lit(""))
             ).alias("change"),
+            "grade",
             (
                 pl.when(pl.col("size") >= 0).then(pl.lit("+")).otherwise(pl.lit(""))
                 + pl.col("size").round(1).cast(pl.String())
@@ -65,6 +67,26 @@ def shift_table(shifts: pl.LazyFrame, width: int) -> pl.DataFrame:
         )
         .collect()
     )
+
+
+def details(shifts: pl.LazyFrame) -> list[str]:
+    """Each shift in full, newest first: why it counts, then both statements with their
+    times and sources."""
+    lines: list[str] = []
+    rows = shifts.sort("to_time", "actor", "issue", descending=[True, False, False]).collect()
+    for row in rows.iter_rows(named=True):
+        turn = ", reversal" if row["is_reversal"] else ""
+        lines += [
+            f"{row['to_time']:%Y-%m-%d %H:%M} UTC  {row['actor']} on {row['issue']}: "
+            f"{row['from_stance']} -> {row['to_stance']} ({row['grade']}{turn})",
+            f"  why it counts: {row['corroboration']}",
+            f"  before ({row['from_time']:%Y-%m-%d %H:%M} UTC, {row['from_source']}): "
+            f"{' '.join(row['from_evidence'].split())}",
+            f"  after ({row['to_time']:%Y-%m-%d %H:%M} UTC, {row['to_source']}): "
+            f"{' '.join(row['to_evidence'].split())}",
+            "",
+        ]
+    return lines
 
 
 def render(table: pl.DataFrame) -> list[str]:
@@ -89,15 +111,28 @@ def render(table: pl.DataFrame) -> list[str]:
 @click.option(
     "--width", type=int, default=80, show_default=True, help="Width of the evidence column."
 )
+@click.option(
+    "--long",
+    "long_form",
+    is_flag=True,
+    help="Each shift in full: why it counts, both quotes, their times and sources.",
+)
 @positions_option("positions.yaml (to tell an unknown actor from one with no shifts).")
 @reports_errors
 def command(
-    data_dir: Path, actor: str | None, issue: str | None, width: int, positions_path: Path
+    data_dir: Path,
+    actor: str | None,
+    issue: str | None,
+    width: int,
+    long_form: bool,
+    positions_path: Path,
 ) -> None:
     """Print the shifts of DATA_DIR as a table, newest first: when, who, on what issue,
     from which stance to which, the size of the move on the issue's scale (-2..+2) and
     the evidence after and before it. A return to the stance held before the previous
-    shift is marked (reversal); a shift to a curated entry is marked [editor]."""
+    shift is marked (reversal); a shift to a curated entry is marked [editor]. The grade
+    follows the share of the scale crossed: full flop (end to end), half flip (to or from
+    the middle). --long prints why each shift counts, both quotes and their sources."""
     from tracker.schemas import SHIFTS
     from tracker.storage import read_stage
 
@@ -112,6 +147,9 @@ def command(
     if table.is_empty():
         click.echo("No shifts.")
         return
+    if long_form:
+        for text in details(shifts):
+            click.echo(text)
     for text in render(table):
         click.echo(text)
     reversals = table.filter(pl.col("change").str.contains("(reversal)", literal=True)).height

@@ -98,3 +98,49 @@ def test_shift_log_of_the_gold_positions_prints(
     # Newest first.
     whens = [line[:16] for line in lines[1:-1]]
     assert whens == sorted(whens, reverse=True)
+
+
+def _check_record(data: Path, config: PositionsConfig) -> None:
+    """What a newsroom may publish: no stance older than its issue's limit, no shift
+    without corroboration, both sources of every shift."""
+    limits = {issue.id: issue.stale_after_days for issue in config.issues}
+    daily = pl.read_parquet(data / "series.parquet")
+    over = daily.filter(pl.col("stale_days") > pl.col("issue").replace_strict(limits))
+    assert over.is_empty(), over
+    shifts = pl.read_parquet(data / "shifts.parquet")
+    editor = pl.col("to_position_id").str.starts_with("editor-")
+    elsewhere = (pl.col("to_doc") != pl.col("from_doc")) | (
+        pl.col("to_time").dt.date() != pl.col("from_time").dt.date()
+    )
+    corroborated = (
+        editor | (pl.col("n_statements") >= 2) | ((pl.col("to_confidence") >= 0.85) & elsewhere)
+    )
+    assert shifts.filter(~corroborated).is_empty()
+    assert shifts.filter(
+        (pl.col("from_source") == "")
+        | (pl.col("to_source") == "")
+        | (pl.col("corroboration") == "")
+    ).is_empty()
+    assert not shifts.filter(editor).height  # the starter file has no curated entries
+
+
+def test_the_gold_record_is_publishable(
+    gold_items: list[dict], plain_config: PositionsConfig, tmp_path: Path
+) -> None:
+    write_series(build_series(gold_positions(gold_items, plain_config), plain_config), tmp_path)
+    _check_record(tmp_path, plain_config)
+
+
+@pytest.mark.slow
+def test_a_run_on_the_seeds_with_the_starter_positions_is_publishable(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(tmp_path / "proj")]).exit_code == 0
+    positions = tmp_path / "proj" / "positions.yaml"
+    data = tmp_path / "data"
+    result = runner.invoke(
+        main, ["run", str(seeds_dir), "--positions", str(positions), "--out", str(data)]
+    )
+    assert result.exit_code == 0, result.output
+    _check_record(data, read_positions(positions))

@@ -211,7 +211,9 @@ def _grade(size: pl.Expr, config: PositionsConfig) -> pl.Expr:
     )
 
 
-def build_shifts(counting: pl.LazyFrame, config: PositionsConfig) -> pl.LazyFrame:
+def build_shifts(
+    counting: pl.LazyFrame, config: PositionsConfig, shift_confidence: float = 0.85
+) -> pl.LazyFrame:
     """Each change of stance between consecutive counting observations of an actor and
     issue, with the observation before (the last one of the old stance) and after, the
     grade, and why it counts."""
@@ -224,23 +226,29 @@ def build_shifts(counting: pl.LazyFrame, config: PositionsConfig) -> pl.LazyFram
         **{f"from_{name}": expr for name, expr in previous.items()},
         **{f"_next_{name}": expr for name, expr in following.items()},
     )
+    elsewhere = (pl.col("doc") != pl.col("from_doc")) | (
+        pl.col("time").dt.date() != pl.col("from_time").dt.date()
+    )
+    # The rule that let the change count (tracker/holding.py), checked in the same order
+    # an editor would give it: an entry of their own, one confident statement from
+    # elsewhere, else the run of statements that confirms it.
     corroboration = (
         pl.when(pl.col("source") == "editor")
         .then(pl.lit("An editor's curated entry."))
-        .when(pl.col("n_statements") >= 2)
+        .when((pl.col("confidence") >= shift_confidence) & elsewhere)
         .then(
+            pl.format(
+                "One statement at confidence {}, from another page or day than the last "
+                "statement before it.",
+                pl.col("confidence").round(2),
+            )
+        )
+        .otherwise(
             pl.format(
                 "{} statements of the new stance in a row; the second on {} UTC ({}).",
                 pl.col("n_statements"),
                 pl.col("_next_time").dt.strftime("%Y-%m-%d %H:%M"),
                 _where(pl.col("_next_url"), pl.col("_next_doc")),
-            )
-        )
-        .otherwise(
-            pl.format(
-                "One statement at confidence {}, from another page or day than the last "
-                "statement before it.",
-                pl.col("confidence").round(2),
             )
         )
     )
@@ -387,7 +395,7 @@ def build_series(
     # does not count: its pair then shows the held stance going stale.
     last_day = observations.filter(~pl.col("superseded")).get_column("day").max()
     end_day = settings.until or (last_day if isinstance(last_day, date) else None)
-    shifts = build_shifts(counting, config).collect()
+    shifts = build_shifts(counting, config, settings.shift_confidence).collect()
     daily = build_daily(counting, config, end_day).collect()
     summary = build_summary(
         observations.lazy(), counting, shifts.lazy(), daily.lazy(), end_day

@@ -105,3 +105,14 @@ def test_a_model_without_entailment_is_refused(tmp_path: Path) -> None:
 def test_a_folder_without_a_model_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="not a model directory"):
         load_classifier(tmp_path)
+
+
+@pytest.mark.slow
+def test_zero_shot_fingerprint_follows_its_settings(tmp_path: Path) -> None:
+    model_dir = tiny_model(tmp_path / "nli", {0: "contradiction", 1: "neutral", 2: "entailment"})
+    low = load_classifier(model_dir, ClassifierSettings(threshold=0.2))
+    high = load_classifier(model_dir, ClassifierSettings(threshold=0.8))
+    assert isinstance(low, ZeroShotStanceModel) and isinstance(high, ZeroShotStanceModel)
+    assert low.fingerprint != high.fingerprint  # a re-run with another threshold recomputes
+    again = load_classifier(model_dir, ClassifierSettings(threshold=0.2))
+    assert again.fingerprint == low.fingerprint

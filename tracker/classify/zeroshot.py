@@ -52,6 +52,10 @@ class ZeroShotStanceModel:
         self.pipe: Any = pipeline("zero-shot-classification", model=str(model_dir), device=device)
         digest = hashlib.sha256(str(model_dir.resolve()).encode())
         digest.update((model_dir / "config.json").read_bytes())
+        # What changes the predictions: a re-run with another threshold or reading must
+        # not reuse old results.
+        digest.update(f"{self.settings.threshold}|{self.settings.headline}".encode())
+        digest.update(f"{TEMPLATE}|{NO_POSITION}".encode())
         self.fingerprint = f"zeroshot-{digest.hexdigest()[:16]}"
 
     def predict(

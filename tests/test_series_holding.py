@@ -3,7 +3,7 @@ shift, its grade, and the sources and reasons the shift log shows."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 import pytest
@@ -271,3 +271,31 @@ def test_the_series_ends_at_the_last_statement_not_today() -> None:
     assert series.summary.get_column("last_seen").to_list() == [
         datetime(2025, 3, 1, 10, tzinfo=UTC)
     ]
+
+
+def test_a_shipped_tenure_ends_a_stance_the_austin_case() -> None:
+    """One confident label of the US defence secretary in February 2023 on Nato
+    membership: held for the issue's limit, never to August 2025; a 0.51 label alone
+    is not held at all."""
+    from tracker.config import DEFAULT_POSITIONS, read_positions
+
+    shipped = read_positions(DEFAULT_POSITIONS)
+    roles = {actor.id: actor.roles for actor in shipped.actors}
+    assert roles["lloyd_austin"][-1].until == date(2025, 1, 20)
+    assert roles["olaf_scholz"][-1].until == date(2025, 5, 6)
+    frame = positions(
+        ("lloyd_austin", "2023-02-14 10:00", "support", 0.9),
+        ("keir_starmer", "2025-08-19 10:00", "support", 0.9),
+    ).with_columns(pl.lit("nato_membership").alias("issue"))
+    days = held(build_series(frame, shipped).daily, "lloyd_austin")
+    limit = shipped.issue_by_id["nato_membership"].stale_after_days
+    assert max(days) == date(2023, 2, 14) + timedelta(days=limit)
+    weak = frame.with_columns(pl.Series("confidence", [0.51, 0.9]))
+    assert held(build_series(weak, shipped).daily, "lloyd_austin") == {}
+    late = frame.with_columns(
+        pl.Series(
+            "post_time",
+            [datetime(2024, 12, 1, 10, tzinfo=UTC), datetime(2025, 8, 19, 10, tzinfo=UTC)],
+        )
+    )
+    assert max(held(build_series(late, shipped).daily, "lloyd_austin")) == date(2025, 1, 20)

@@ -1,6 +1,7 @@
-"""The charts: an issue's timeline (one compact row per actor), an actor's profile (one
-row per issue) and the overview matrix, each for the dashboard (fits its container) or
-furnished for an article (640 px, title to byline; tracker/chart_style.py).
+"""The timeline charts: an issue's timeline (one compact row per actor) and an actor's
+profile (one row per issue), each for the dashboard (fits its container) or furnished
+for an article (640 px, title to byline; tracker/chart_style.py). The overview matrix
+is in tracker/chart_overview.py.
 
 A row shows the stance held as a bar in its colour, for as long as it is held (the bar
 stops where the stance goes stale or the term in office ends), and each statement as a

@@ -1,8 +1,9 @@
 """Charts as files for articles: PNG (twice the drawn size, with the chart's text in its
 metadata), SVG (real text) and standalone HTML (vega scripts inlined: works offline).
 
-The charts themselves live in tracker/charts.py and their style in
-tracker/chart_style.py; both are re-exported here, the module callers import.
+The charts themselves live in tracker/charts.py (timelines, profiles) and
+tracker/chart_overview.py, their style in tracker/chart_style.py; all are re-exported
+here, the module callers import.
 """
 
 from __future__ import annotations

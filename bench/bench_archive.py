@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -110,20 +111,28 @@ def run_child(pages: Path, out: Path, engine: str, cpus: int) -> dict[str, objec
         raise SystemExit(f"{engine} run over {pages} failed with status {child.returncode}")
     result: dict[str, object] = json.loads(stdout.strip().splitlines()[-1])
     result["peak_mib"] = peak / 1024
+    # The machine may be shared: how busy it was, beside each figure.
+    result["load_average_1min"] = os.getloadavg()[0]
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--unique-pages", type=int, default=100, help="0: none")
     parser.add_argument("--engines", nargs="+", default=["local", "ray"])
     parser.add_argument("--cpus", type=int, default=2, help="CPUs given to the Ray engine")
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument(
+        "--add-to", type=Path, default=None, help="keep the rows of this earlier --json file"
+    )
+    parser.add_argument("--no-rerun", action="store_true", help="skip the re-runs")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     rows = []
+    if args.add_to:
+        rows = json.loads(args.add_to.read_text(encoding="utf-8"))["rows"]
     archives = [(size, False) for size in args.sizes]
     if args.unique_pages:
         archives.append((args.unique_pages, True))
@@ -136,7 +145,7 @@ def main() -> None:
         for engine in args.engines:
             out = work / f"data_{name}_{engine}"
             cold = run_child(pages, out, engine, args.cpus)
-            warm = run_child(pages, out, engine, args.cpus)
+            warm = None if args.no_rerun else run_child(pages, out, engine, args.cpus)
             row = {"size": size, "unique": unique, "engine": engine, "cold": cold, "warm": warm}
             rows.append(row)
             print(f"{name} pages, {engine}: {json.dumps(cold)}", file=sys.stderr)
@@ -151,18 +160,21 @@ def main() -> None:
 def markdown(rows: list[dict[str, object]]) -> str:
     lines = [
         "| pages | text | engine | posts | statements | positions | run (s) | statements/s "
-        "| peak RSS, process tree (MiB) | re-run (s) |",
-        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| peak RSS, process tree (MiB) | re-run (s) | load average (1 min) at the end |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         cold, warm = row["cold"], row["warm"]
-        assert isinstance(cold, dict) and isinstance(warm, dict)
+        assert isinstance(cold, dict)
         rate = cold["statements"] / cold["seconds"]
+        rerun = f"{warm['seconds']:.1f}" if isinstance(warm, dict) else "not run"
+        load = cold.get("load_average_1min")
+        load_text = f"{load:.1f}" if isinstance(load, float) else "not recorded"
         lines.append(
             f"| {row['size']:,} | {'all new' if row['unique'] else 'templates'} "
             f"| {row['engine']} | {cold['posts']:,} | {cold['statements']:,} "
             f"| {cold['positions']:,} | {cold['seconds']:.1f} | {rate:,.0f} "
-            f"| {cold['peak_mib']:,.0f} | {warm['seconds']:.1f} |"
+            f"| {cold['peak_mib']:,.0f} | {rerun} | {load_text} |"
         )
     by_key = {(row["size"], row["unique"], row["engine"]): row["cold"] for row in rows}
     ratios = []

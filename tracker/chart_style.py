@@ -162,10 +162,11 @@ def outlets(docs: Iterable[str], pages: pl.DataFrame | None) -> list[str]:
     """The outlets behind `docs`: from page URLs, else the page layout, else the file
     names. `pages`: (doc, url, source_format) rows, or None."""
     wanted = sorted({doc for doc in docs if doc})
+    chosen = set(wanted)  # tested once per page: a list would cost pages x docs
     known: dict[str, str] = {}
     if pages is not None and not pages.is_empty():
         for doc, url, layout in pages.select("doc", "url", "source_format").unique().rows():
-            if doc in wanted and doc not in known:
+            if doc in chosen and doc not in known:
                 name = outlet_of(url) if url else LAYOUT_OUTLETS.get(layout or "", "")
                 if name:
                     known[doc] = name

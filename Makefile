@@ -40,7 +40,7 @@ eval: $(STAMP)
 	$(BIN)/tracker eval --statements $(SHARED)/gold/statements_dev.yaml --card $(CARD) --name statements_dev
 	$(BIN)/tracker eval $(SHARED)/gold/real_dev/gold.yaml $(SHARED)/gold/real_dev/docs/*.txt --manifest $(SHARED)/gold/real_dev/docs/manifest.csv --by-day --out data/eval-real_dev --card $(CARD) --name real_dev
 	$(BIN)/tracker eval $(SHARED)/gold/seeds.yaml $(SHARED)/seeds/*.txt --out data/eval-seeds --card $(CARD) --name seeds
-	$(BIN)/python bench/learning_curve.py data/eval-real_dev $(SHARED)/gold/real_dev/gold.yaml --card $(CARD)
+	$(BIN)/python bench/learning_curve.py data/eval-real_dev $(SHARED)/gold/real_dev/gold.yaml --cache data/eval-cache.npz --card $(CARD)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

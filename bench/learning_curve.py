@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from tracker.classify import StanceModel
+from tracker.classify import ClassifierSettings, StanceModel
 from tracker.classify.artifact import read_artifact
 from tracker.classify.card import splice_section
 from tracker.classify.evaluate import score_positions
@@ -97,9 +97,10 @@ def main() -> None:
     parser.add_argument("--positions", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--card", type=Path, default=None, help="model card to write into")
+    parser.add_argument("--cache", type=Path, default=None, help="embedding cache (.npz)")
     args = parser.parse_args()
     config = read_positions(find_positions(args.positions))
-    base = StanceModel(read_artifact(args.model))
+    base = StanceModel(read_artifact(args.model), ClassifierSettings(cache_path=args.cache))
     rows = curve(args.run_dir, args.gold, config, base, args.k, args.seed)
     lines = [
         "| corrections | position P | position R | position F1 |",

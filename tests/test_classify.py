@@ -39,6 +39,8 @@ from tracker.errors import ConfigError, ModelError
 from tracker.schemas import POSITIONS, STATEMENTS
 
 CONFIG = read_positions(DEFAULT_POSITIONS)
+REAL_DEV_FLOOR = 0.55  # position F1 by day on ../shared/gold/real_dev
+SEED_FLOOR = 0.65  # position F1 on ../shared/seeds
 
 
 def statements(*rows: tuple[str, str, str]) -> pl.DataFrame:
@@ -363,9 +365,8 @@ def test_seed_position_f1_floor(seeds_dir: Path, gold_dir: Path, tmp_path: Path)
         check=True,
     )
     f1 = float(score.stdout.strip().splitlines()[-1].split("=")[1])
-    # The target. Measured 0.747 with the shipped model (tuned and frozen members,
-    # headline blend); the held-out pages are scored the same way.
-    assert f1 >= 0.70, score.stdout
+    # A floor under the figure docs/model-card.md reports (the target is higher).
+    assert f1 >= SEED_FLOOR, score.stdout
 
 
 @pytest.mark.seeds
@@ -392,3 +393,41 @@ def test_eval_without_gold_or_statements_says_what_to_give() -> None:
     assert result.output.strip().endswith(
         "Error: give GOLD and PAGE... to score pages, or --statements FILE"
     )
+
+
+@pytest.mark.slow
+@pytest.mark.seeds
+def test_real_dev_position_f1_floor(gold_dir: Path, tmp_path: Path) -> None:
+    docs = gold_dir / "real_dev" / "docs"
+    out = tmp_path / "data"
+    pages = [str(p) for p in sorted(docs.glob("*.txt"))]
+    args = ["run", *pages, "--manifest", str(docs / "manifest.csv"), "--out", str(out), "--quiet"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    score = subprocess.run(
+        [
+            sys.executable,
+            str(gold_dir.parent / "tools" / "score.py"),
+            str(gold_dir / "real_dev" / "gold.yaml"),
+            str(out / "positions.csv"),
+            "--by-day",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    f1 = float(score.stdout.strip().splitlines()[-1].split("=")[1])
+    # A floor under the figure docs/model-card.md reports, so that a change that loses
+    # ground on real reporting is seen; the target is higher.
+    assert f1 >= REAL_DEV_FLOOR, score.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.seeds
+def test_statements_dev_confidence_is_calibrated(gold_dir: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["eval", "--statements", str(gold_dir / "statements_dev.yaml")]
+    )
+    assert result.exit_code == 0, result.output
+    ece = float(result.output.split("expected calibration error (all): ")[1].split()[0])
+    assert ece <= 0.05

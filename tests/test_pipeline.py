@@ -144,13 +144,13 @@ def test_run_killed_midway_leaves_old_results_and_next_run_completes(tmp_path: P
         capture_output=True,
     )
     resumed = pl.read_parquet(out / "positions.parquet").sort("position_id")
-    # Embeddings computed in other batches differ in the last float bits only.
-    assert_frame_equal(
-        resumed,
-        pl.read_parquet(fresh / "positions.parquet").sort("position_id"),
-        check_exact=False,
-        rel_tol=1e-4,
-    )
+    expected = pl.read_parquet(fresh / "positions.parquet").sort("position_id")
+    # Everything but the confidence is the same. Embeddings computed in other padded
+    # batches differ slightly (more under bf16 autocast, used where the CPU has bf16
+    # units), so the confidence may move in its third decimal.
+    assert_frame_equal(resumed.drop("confidence"), expected.drop("confidence"))
+    gap = (resumed.get_column("confidence") - expected.get_column("confidence")).abs().max()
+    assert isinstance(gap, float) and gap < 5e-3
 
 
 def test_run_help_names_the_options() -> None:

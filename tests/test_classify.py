@@ -246,8 +246,28 @@ def test_shipped_artifact_is_trained_from_the_current_data() -> None:
 def test_frozen_training_is_deterministic_with_a_seed(tmp_path: Path) -> None:
     runner = CliRunner()
     outputs = []
+    # A small training file keeps the test quick; determinism does not depend on size.
+    training = tmp_path / "training.yaml"
+    training.write_text(
+        "labelled:\n"
+        '  - {text: "The minister said her country would send soldiers to keep the peace.", '
+        "labels: {troops_on_ground: support}}\n"
+        '  - {text: "The minister said her country would never send soldiers there.", '
+        "labels: {troops_on_ground: oppose}}\n"
+        '  - {text: "The minister said the harvest had been good this year.", labels: {}}\n',
+        encoding="utf-8",
+    )
     for name in ("a.npz", "b.npz"):
-        args = ["train", "--no-tune", "--out", str(tmp_path / name), "--seed", "3"]
+        args = [
+            "train",
+            "--from-scratch",
+            "--training",
+            str(training),
+            "--out",
+            str(tmp_path / name),
+            "--seed",
+            "3",
+        ]
         result = runner.invoke(main, args)
         assert result.exit_code == 0, result.output
         outputs.append((tmp_path / name).read_bytes())

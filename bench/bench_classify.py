@@ -5,10 +5,12 @@ same statements again (only the heads run). Each statement is unique (a numbered
 variant of a training-style sentence), so the cold figure is the encoder's real speed.
 Statements go through `classify` as the pipeline sends them: in posts of five under one
 headline, so with the default headline blend each is encoded twice (after its headline
-and alone); `--headline prefix` measures one reading.
+and alone); `--headline prefix` measures one reading. `--backend` chooses what runs the
+encoder (ONNX Runtime or torch); the ONNX export, made once per machine, happens during
+the encoder load, which is reported apart.
 
 usage: python bench/bench_classify.py [--n 2000] [--batch-size 64] [--device cpu]
-                                      [--headline blend|prefix|off]
+                                      [--headline blend|prefix|off] [--backend onnx|torch]
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ from typing import get_args
 
 import polars as pl
 
-from tracker.classify import ClassifierSettings, HeadlineMode, load_classifier, training_examples
+from tracker.classify import (
+    ClassifierSettings,
+    EncoderBackend,
+    HeadlineMode,
+    StanceModel,
+    load_classifier,
+    training_examples,
+)
 from tracker.classify.embed import fast_bf16
 from tracker.config import DEFAULT_POSITIONS, read_positions
 from tracker.schemas import STATEMENTS
@@ -57,6 +66,9 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--headline", choices=get_args(HeadlineMode), default="blend")
+    parser.add_argument(
+        "--backend", choices=get_args(EncoderBackend), default=ClassifierSettings.backend
+    )
     args = parser.parse_args()
     config = read_positions(DEFAULT_POSITIONS)
     base = [example.text for example in training_examples(config)]
@@ -67,10 +79,13 @@ def main() -> None:
             batch_size=args.batch_size,
             cache_path=Path(scratch) / "c.npz",
             headline=args.headline,
+            backend=args.backend,
         )
         model = load_classifier(settings=settings)
+        assert isinstance(model, StanceModel)  # the shipped artifact, not the zero-shot one
         start = time.perf_counter()
         model.load_encoders()  # reported apart
+        encoders = ", ".join(type(model.encoder(m)).__name__ for m in range(len(model.heads)))
         load_s = time.perf_counter() - start
         start = time.perf_counter()
         model.classify(statements, config)
@@ -81,15 +96,17 @@ def main() -> None:
         cached_s = time.perf_counter() - start
     print(
         f"cores: {os.cpu_count()}, device: {args.device}, batch size: {args.batch_size}, "
-        f"bf16 autocast: {fast_bf16(args.device)}, headline: {args.headline}"
+        f"bf16 autocast: {fast_bf16(args.device)}, headline: {args.headline}, "
+        f"load average: {os.getloadavg()[0]:.1f}"
     )
     print(
-        "| statements | encoder load (s) | cold (s) | cold statements/s | cached (s) "
-        "| cached statements/s |"
+        "| backend | encoders | statements | encoder load (s) | cold (s) | cold statements/s "
+        "| cached (s) | cached statements/s |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     print(
-        f"| {args.n} | {load_s:.1f} | {cold_s:.1f} | {args.n / cold_s:.0f} | {cached_s:.2f} "
+        f"| {args.backend} | {encoders} | {args.n} | {load_s:.1f} | {cold_s:.1f} "
+        f"| {args.n / cold_s:.0f} | {cached_s:.2f} "
         f"| {args.n / cached_s:.0f} |"
     )
 

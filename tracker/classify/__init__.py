@@ -11,6 +11,7 @@
 from tracker.classify.frames import (
     NONE,
     ClassifierSettings,
+    EncoderBackend,
     HeadlineMode,
     StanceClassifier,
     classifier_inputs,
@@ -34,6 +35,7 @@ __all__ = [
     "DEFAULT_ARTIFACT",
     "NONE",
     "ClassifierSettings",
+    "EncoderBackend",
     "HeadlineMode",
     "StanceClassifier",
     "StanceModel",

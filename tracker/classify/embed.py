@@ -17,9 +17,9 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -58,6 +58,19 @@ def mean_pool(hidden: Any, attention_mask: Any) -> Any:
     mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
     pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
     return torch.nn.functional.normalize(pooled, dim=-1)
+
+
+def length_sorted_batches(texts: Sequence[str], size: int) -> Iterator[list[int]]:
+    """Indexes of `texts` in batches of `size`, shortest texts first (less padding)."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), size):
+        yield order[start : start + size]
+
+
+class TextEncoder(Protocol):
+    """What the classifier needs of an encoder: SentenceEncoder (torch) or OnnxEncoder."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 class SentenceEncoder:
@@ -99,10 +112,8 @@ class SentenceEncoder:
         torch = self._torch
         size = self.model.config.hidden_size
         out = np.zeros((len(texts), size), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         device_type = "cuda" if self.device.startswith("cuda") else "cpu"
-        for start in range(0, len(order), self.batch_size):
-            chosen = order[start : start + self.batch_size]
+        for chosen in length_sorted_batches(texts, self.batch_size):
             batch = self.tokenizer(
                 [texts[i] for i in chosen],
                 padding=True,
@@ -141,7 +152,7 @@ class EmbeddingCache:
     def embed(
         self,
         texts: Sequence[str],
-        encoder: SentenceEncoder | Callable[[], SentenceEncoder] | None,
+        encoder: TextEncoder | Callable[[], TextEncoder] | None,
         model_id: str | None = None,
     ) -> np.ndarray:
         """Embeddings of `texts`, encoding only those not cached. `encoder` may be a

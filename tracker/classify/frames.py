@@ -16,6 +16,7 @@ from tracker.schemas import POSITIONS, check_frame
 
 NONE = "none"
 HeadlineMode = Literal["blend", "prefix", "off"]
+EncoderBackend = Literal["auto", "onnx", "torch"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,12 @@ class ClassifierSettings:
     # only; "off": alone only). On the seed pages blending beat the prefix alone for
     # six of eight models compared (README, "How the model was chosen").
     headline: HeadlineMode = "blend"
+    # What runs the sentence encoder on a CPU: ONNX Runtime (torch's float32 embeddings
+    # to 1e-4 cosine, checked on export; torch where it cannot be used) or torch. "auto":
+    # ONNX Runtime where torch would run in float32, torch where the CPU has bf16 units
+    # and torch's bf16 autocast runs (ONNX Runtime has no bf16 kernels on x86, and on an
+    # idle machine bf16 torch is the faster; benchmarks: bench/bench_classify.py).
+    backend: EncoderBackend = "auto"
 
 
 class StanceClassifier(Protocol):

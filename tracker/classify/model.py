@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 
 from tracker.classify.artifact import StanceHead, read_artifact
-from tracker.classify.embed import EmbeddingCache, SentenceEncoder
+from tracker.classify.embed import EmbeddingCache, SentenceEncoder, TextEncoder
 from tracker.classify.finetune import apply_weights
 from tracker.classify.frames import (
     NONE,
@@ -37,6 +37,7 @@ from tracker.classify.frames import (
     positions_from_predictions,
     predictions_frame,
 )
+from tracker.classify.onnx_encoder import default_cache_folders, onnx_encoder
 from tracker.classify.training import DATA
 from tracker.config import PositionsConfig
 from tracker.errors import ModelError
@@ -57,21 +58,27 @@ class StanceModel:
             raise ModelError("the model's members must share their issues and stances")
         self.classes = self.heads[0].classes
         self.settings = settings or ClassifierSettings()
-        self._encoders: dict[int, SentenceEncoder] = {}
+        self._encoders: dict[int, TextEncoder] = {}
         self.cache = EmbeddingCache(self.settings.cache_path, self.heads[0].model_id)
         digest = hashlib.sha256("|".join(head.digest() for head in self.heads).encode())
         digest.update(f"{self.settings.threshold}|{self.settings.headline}".encode())
         self.fingerprint = f"minilm-head-{digest.hexdigest()[:16]}"
 
-    def encoder(self, member: int = 0) -> SentenceEncoder:
-        """The member's encoder, loaded on first use."""
+    def encoder(self, member: int = 0) -> TextEncoder:
+        """The member's encoder, loaded on first use: torch, or ONNX Runtime as the
+        settings' backend says (tracker.classify.onnx_encoder, which falls back to torch)."""
         if member not in self._encoders:
             encoder = SentenceEncoder(
                 device=self.settings.device, batch_size=self.settings.batch_size
             )
             if self.heads[member].encoder_weights:
                 apply_weights(encoder, self.heads[member].encoder_weights)
-            self._encoders[member] = encoder
+            self._encoders[member] = (
+                onnx_encoder(encoder, default_cache_folders(self.settings.cache_path))
+                if self.settings.backend == "onnx"
+                or (self.settings.backend == "auto" and not encoder.bf16)
+                else encoder
+            )
         return self._encoders[member]
 
     def load_encoders(self) -> None:

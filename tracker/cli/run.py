@@ -8,7 +8,7 @@ from typing import get_args
 
 import click
 
-from tracker.classify import ClassifierSettings, HeadlineMode
+from tracker.classify import ClassifierSettings, EncoderBackend, HeadlineMode
 from tracker.cli import reports_errors
 from tracker.cli._engine import EngineChoice, engine_options
 from tracker.cli._options import (
@@ -79,6 +79,14 @@ from tracker.project import DATA_DIR, MODEL_FILE, model_for
     "(blend), after the headline only (prefix), or alone (off).",
 )
 @click.option(
+    "--backend",
+    type=click.Choice(get_args(EncoderBackend)),
+    default=ClassifierSettings.backend,
+    show_default=True,
+    help="What runs the sentence encoder on a CPU: ONNX Runtime (exported once, checked "
+    "against torch), torch, or auto (torch where the CPU has bf16 units, else ONNX).",
+)
+@click.option(
     "--prune",
     is_flag=True,
     help="Drop from OUT the pages of earlier runs not given now (kept by default).",
@@ -99,6 +107,7 @@ def command(
     batch_size: int,
     threshold: float,
     headline: HeadlineMode,
+    backend: EncoderBackend,
     prune: bool,
     engine: EngineChoice,
     quiet: bool,
@@ -129,6 +138,7 @@ def command(
                 batch_size=batch_size,
                 threshold=threshold,
                 headline=headline,
+                backend=backend,
                 cache_path=out / "cache" / "embeddings.npz",
             ),
         ),

@@ -206,10 +206,16 @@ def source_link(url: object, doc: str, key: str) -> None:
 # ---- review -----------------------------------------------------------------------
 
 
-def _rebuilt(message: str, updated: PositionsConfig) -> None:
-    series_from_data_dir(data_dir(), updated)
+def save_decision(write: Callable[[], PositionsConfig], message: Callable[[], str]) -> None:
+    """Write one editor decision to positions.yaml, rebuild the series from it and say
+    so; a refusal (invalid entry, concurrent edit) is shown instead."""
+    try:
+        series_from_data_dir(data_dir(), write())
+    except TrackerError as error:
+        st.error(str(error))
+        return
     load.clear()
-    st.success(message)
+    st.success(message())
 
 
 def review_actions(
@@ -232,17 +238,12 @@ def review_actions(
         with left.popover("Mark wrong", key=f"{key}-wrong-pop"), st.form(f"{key}-wrong"):
             note = st.text_input("Why is it wrong?", key=f"{key}-wrong-note")
             if st.form_submit_button("Mark this label wrong"):
-                try:
-                    updated = mark_wrong(
-                        positions_path(),
-                        position_id,
-                        note,
-                        issue=issue,
-                        evidence=evidence,
-                    )
-                    _rebuilt(f"Marked {position_id} wrong; it no longer counts.", updated)
-                except TrackerError as error:
-                    st.error(str(error))
+                save_decision(
+                    lambda: mark_wrong(
+                        positions_path(), position_id, note, issue=issue, evidence=evidence
+                    ),
+                    lambda: f"Marked {position_id} wrong; it no longer counts.",
+                )
     stance_ids = config.issue_by_id[issue].stance_ids if issue in config.issue_by_id else []
     with right.popover("Curate", key=f"{key}-curate-pop"), st.form(f"{key}-curate"):
         stance = st.selectbox(
@@ -256,8 +257,8 @@ def review_actions(
         quote = st.text_input("Quote", value=evidence[:500], key=f"{key}-curate-quote")
         note = st.text_input("Note", key=f"{key}-curate-note")
         if st.form_submit_button("Save curated position"):
-            try:
-                updated = add_curated_position(
+            save_decision(
+                lambda: add_curated_position(
                     positions_path(),
                     actor=actor,
                     issue=issue,
@@ -266,8 +267,9 @@ def review_actions(
                     source=source,
                     quote=quote,
                     note=note,
-                )
-                said = stance_text(config, issue, str(stance))
-                _rebuilt(f"Saved: {actor_label(config, actor)}, {said}.", updated)
-            except TrackerError as error:
-                st.error(str(error))
+                ),
+                lambda: (
+                    f"Saved: {actor_label(config, actor)}, "
+                    f"{stance_text(config, issue, str(stance))}."
+                ),
+            )

@@ -9,15 +9,13 @@ import streamlit as st
 from dashboards.common import (
     actor_label,
     context,
-    data_dir,
-    load,
     positions_path,
+    save_decision,
     stance_text,
 )
 from tracker.errors import TrackerError
 from tracker.export import as_of
 from tracker.review import add_curated_position, mark_wrong
-from tracker.series import series_from_data_dir
 from tracker.views import check_position_id
 
 
@@ -57,8 +55,8 @@ def main() -> None:
         quote = st.text_input("Quote")
         note = st.text_input("Note")
         if st.form_submit_button("Save curated position"):
-            try:
-                updated = add_curated_position(
+            save_decision(
+                lambda: add_curated_position(
                     positions_path(),
                     actor=actor,
                     issue=issue,
@@ -67,15 +65,12 @@ def main() -> None:
                     source=source,
                     quote=quote,
                     note=note,
-                )
-                series_from_data_dir(data_dir(), updated)
-                load.clear()
-                st.success(
+                ),
+                lambda: (
                     f"Saved: {actor_label(config, actor)}, "
                     f"{stance_text(config, issue, str(stance))} on {day}."
-                )
-            except TrackerError as error:
-                st.error(str(error))
+                ),
+            )
     with st.form("wrong"):
         st.subheader("Mark a model label wrong")
         typed_id = st.text_input("Position id (from the evidence explorer)")
@@ -83,21 +78,22 @@ def main() -> None:
         if st.form_submit_button("Mark wrong"):
             try:
                 position_id = check_position_id(data.positions, typed_id)
-                row = data.positions.filter(data.positions["position_id"] == position_id).row(
-                    0, named=True
-                )
-                updated = mark_wrong(
+            except TrackerError as error:
+                st.error(str(error))
+                return
+            row = data.positions.filter(data.positions["position_id"] == position_id).row(
+                0, named=True
+            )
+            save_decision(
+                lambda: mark_wrong(
                     positions_path(),
                     position_id,
                     note,
                     issue=row["issue"],
                     evidence=row["evidence"],
-                )
-                series_from_data_dir(data_dir(), updated)
-                load.clear()
-                st.success(f"Marked {position_id} wrong; it no longer counts in the series.")
-            except TrackerError as error:
-                st.error(str(error))
+                ),
+                lambda: f"Marked {position_id} wrong; it no longer counts in the series.",
+            )
 
 
 main()

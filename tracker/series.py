@@ -195,6 +195,15 @@ def _where(url: pl.Expr, doc: pl.Expr) -> pl.Expr:
     )
 
 
+def _before_and_after(*names: str) -> list[pl.Expr]:
+    """from_NAME as staged, then NAME as to_NAME, for each name in turn."""
+    return [
+        expr
+        for name in names
+        for expr in (pl.col(f"from_{name}"), pl.col(name).alias(f"to_{name}"))
+    ]
+
+
 def _grade(size: pl.Expr, config: PositionsConfig) -> pl.Expr:
     """Flip-O-Meter style grade from the share of the issue's scale a shift crosses."""
     spans = {
@@ -256,25 +265,11 @@ def build_shifts(
         pl.col("from_stance").is_not_null() & (pl.col("from_stance") != pl.col("stance"))
     ).select(
         *GROUP,
-        "from_stance",
-        pl.col("stance").alias("to_stance"),
-        "from_score",
-        pl.col("score").alias("to_score"),
+        *_before_and_after("stance", "score"),
         (pl.col("score") - pl.col("from_score")).alias("size"),
-        "from_time",
-        pl.col("time").alias("to_time"),
-        "from_confidence",
-        pl.col("confidence").alias("to_confidence"),
-        "from_evidence",
-        pl.col("evidence").alias("to_evidence"),
-        "from_position_id",
-        pl.col("position_id").alias("to_position_id"),
-        "from_doc",
-        pl.col("doc").alias("to_doc"),
-        "from_headline",
-        pl.col("headline").alias("to_headline"),
-        "from_url",
-        pl.col("url").alias("to_url"),
+        *_before_and_after(
+            "time", "confidence", "evidence", "position_id", "doc", "headline", "url"
+        ),
         _where(pl.col("from_url"), pl.col("from_doc")).alias("from_source"),
         _where(pl.col("url"), pl.col("doc")).alias("to_source"),
         _grade(pl.col("score") - pl.col("from_score"), config).alias("grade"),

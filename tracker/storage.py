@@ -110,19 +110,13 @@ def _finish(temp_name: str, path: Path) -> None:
     os.replace(temp_name, path)
 
 
-def atomic_write(path: str | Path, write: Callable[[IO[bytes]], Any]) -> Path:
-    """Write through a temp file in the same folder, fsync, then rename over `path`.
-
-    A reader never sees a half-written file: it sees the old one or the new one. The
-    file keeps the mode of the one it replaces.
-    """
-    path = Path(path)
+@contextmanager
+def _replacing(path: Path) -> Iterator[str]:
+    """A temp file beside `path` to write into; on success it replaces `path` (keeping
+    that file's mode), on failure it is removed and an OSError becomes a StorageError."""
     temp_name = _temp_beside(path)
     try:
-        with open(temp_name, "wb") as stream:
-            write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
+        yield temp_name
         _finish(temp_name, path)
     except OSError as error:
         Path(temp_name).unlink(missing_ok=True)
@@ -130,6 +124,19 @@ def atomic_write(path: str | Path, write: Callable[[IO[bytes]], Any]) -> Path:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def atomic_write(path: str | Path, write: Callable[[IO[bytes]], Any]) -> Path:
+    """Write through a temp file in the same folder, fsync, then rename over `path`.
+
+    A reader never sees a half-written file: it sees the old one or the new one. The
+    file keeps the mode of the one it replaces.
+    """
+    path = Path(path)
+    with _replacing(path) as temp_name, open(temp_name, "wb") as stream:
+        write(stream)
+        stream.flush()
+        os.fsync(stream.fileno())
     return path
 
 
@@ -153,19 +160,11 @@ def atomic_sink(frame: pl.LazyFrame, path: str | Path) -> Path:
     """Stream a lazy frame to parquet or CSV (by suffix) without holding it in memory.
     A CSV is made formula-safe."""
     path = Path(path)
-    temp_name = _temp_beside(path)
-    try:
+    with _replacing(path) as temp_name:
         if path.suffix == ".csv":
             formula_safe(frame).sink_csv(temp_name)
         else:
             frame.sink_parquet(temp_name)
-        _finish(temp_name, path)
-    except OSError as error:
-        Path(temp_name).unlink(missing_ok=True)
-        raise StorageError(_io_message(path, error)) from None
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -142,14 +142,13 @@ def _pages(
     by_day: bool,
     manifest_path: Path | None,
 ) -> tuple[str, list[PageScore], str]:
-    import polars as pl
     import yaml
 
     from tracker.classify import positions_from_predictions, predictions_frame
     from tracker.classify.baseline import baseline_predict
     from tracker.classify.evaluate import format_page_scores, score_positions
     from tracker.pipeline import run_pipeline
-    from tracker.schemas import STATEMENTS
+    from tracker.schemas import POSITIONS, STATEMENTS
     from tracker.storage import read_stage
 
     gold_items = yaml.safe_load(gold.read_text(encoding="utf-8")) or []
@@ -161,7 +160,8 @@ def _pages(
         run_pipeline(
             list(pages), data_dir, config, year=year, classifier=model, page_manifest=manifest
         )
-        positions = pl.read_parquet(data_dir / "positions.parquet")
+        # Through the data directory's published generation, as every reader does.
+        positions = read_stage(data_dir, "positions", POSITIONS, "positions").collect()
         statements = read_stage(data_dir, "statements", STATEMENTS, "statements").collect()
     texts = statements.get_column("text").to_list()
     baseline = positions_from_predictions(
